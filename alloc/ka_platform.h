@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * ka_platform.h - the tiny platform layer under the allocator policies.
+ *
+ * It is written twice: ka_platform_kernel.h for kalloc.ko and
+ * ka_platform_user.h for the userspace tests and benchmark. Both provide
+ * the same names:
+ *
+ *   types     u8 u16 u32 u64 uintptr_t size_t bool, SIZE_MAX, errno values
+ *   lock      struct ka_lock; ka_lock_init(), ka_lock_destroy(),
+ *             ka_lock(), ka_unlock()
+ *   reports   ka_warn(fmt, ...) for a detected bad free or broken
+ *             invariant (never WARN(): bad input must not splat);
+ *             KA_BUG_ON(cond) for "cannot happen" in debug builds
+ *   bits      ka_ffs64(x), ka_fls64(x) (1-based, 0 for x == 0)
+ *   memory    ka_memset(), ka_memcpy()
+ *   per-CPU   see the platform files: a per-CPU (kernel) or per-thread
+ *             (userspace) cache hook for policies with magazines
+ */
+#ifndef KA_PLATFORM_H
+#define KA_PLATFORM_H
+
+#ifdef __KERNEL__
+#include "ka_platform_kernel.h"
+#else
+#include "ka_platform_user.h"
+#endif
+
+#define KA_MIN_ALIGN	8
+
+static inline bool ka_is_pow2(size_t x)
+{
+	return x && !(x & (x - 1));
+}
+
+static inline uintptr_t ka_align_up(uintptr_t x, size_t a)
+{
+	return (x + a - 1) & ~(uintptr_t)(a - 1);
+}
+
+#endif /* KA_PLATFORM_H */

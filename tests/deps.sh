@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian package kalloc needs, idempotently. Run as root on
+# Debian 12; a no-op (no apt-get at all) when everything is present.
+set -euo pipefail
+
+pkgs=(
+	build-essential pkg-config git
+	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
+	qemu-system-x86 busybox-static cpio xz-utils
+	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
+	sparse clang libclang-rt-14-dev valgrind gnuplot-nox
+)
+
+missing=()
+for p in "${pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+	echo "deps: all ${#pkgs[@]} packages present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "Error: missing packages (${missing[*]}); run 'make deps' as root" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${missing[@]}"

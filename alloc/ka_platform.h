@@ -14,8 +14,18 @@
  *             KA_BUG_ON(cond) for "cannot happen" in debug builds
  *   bits      ka_ffs64(x), ka_fls64(x) (1-based, 0 for x == 0)
  *   memory    ka_memset(), ka_memcpy()
- *   per-CPU   see the platform files: a per-CPU (kernel) or per-thread
- *             (userspace) cache hook for policies with magazines
+ *   pages     ka_region_alloc(len), ka_region_free(p, len): a zeroed
+ *             region for a policy instance (vzalloc / mmap)
+ *   per-CPU   struct ka_pcpu; ka_pcpu_init(pc, size, flush, owner),
+ *             ka_pcpu_fini(pc), ka_pcpu_get(pc) / ka_pcpu_put(pc),
+ *             ka_pcpu_for_each(pc, fn, arg): one zeroed cache per CPU
+ *             (kernel, preemption off between get and put) or per thread
+ *             (userspace, flushed back at thread exit). In userspace get
+ *             may return NULL when no cache could be allocated: callers
+ *             fall back to their locked path. fini calls flush(owner,
+ *             cache) for every cache still alive.
+ *
+ * Policies include nothing else, so one source builds in both worlds.
  */
 #ifndef KA_PLATFORM_H
 #define KA_PLATFORM_H

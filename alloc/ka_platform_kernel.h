@@ -1,18 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
-/* ka_platform_kernel.h - the platform layer for kalloc.ko. */
+/*
+ * ka_platform_kernel.h - the platform layer for kalloc.ko.
+ *
+ * Locks are spinlocks: the policies only ever hold them for a bounded
+ * number of list operations and never sleep under them. The policies are
+ * called from process context (the netlink handlers), never from
+ * interrupts, so neither the locks nor the per-CPU caches disable irqs.
+ * Reports are rate-limited pr_err(), never WARN(): a bad free is bad
+ * input, not a kernel bug. The page source is vmalloc().
+ *
+ * The per-CPU cache hook is alloc_percpu() memory; ka_pcpu_get() is
+ * get_cpu_ptr() (preemption disabled until ka_pcpu_put()), so a policy's
+ * fast path on its own CPU's cache needs no lock and no atomic.
+ */
 #ifndef KA_PLATFORM_KERNEL_H
 #define KA_PLATFORM_KERNEL_H
 
 #include <linux/bitops.h>
+#include <linux/cpumask.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/string.h>
 #include <linux/types.h>
+#include <linux/vmalloc.h>
 
 struct ka_lock {
-	spinlock_t s;
+	spinlock_t s;	/* guards one policy instance's shared state */
 };
 
 static inline void ka_lock_init(struct ka_lock *l)
@@ -22,6 +38,7 @@ static inline void ka_lock_init(struct ka_lock *l)
 
 static inline void ka_lock_destroy(struct ka_lock *l)
 {
+	(void)l;
 }
 
 static inline void ka_lock(struct ka_lock *l)
@@ -37,10 +54,11 @@ static inline void ka_unlock(struct ka_lock *l)
 /* A bad free is bad input, not a kernel bug: report it, never WARN(). */
 #define ka_warn(fmt, ...) pr_err_ratelimited("kalloc: " fmt, ##__VA_ARGS__)
 
+/* Debug builds shout about broken invariants; nothing ever crashes. */
 #ifdef KA_DEBUG
-#define KA_BUG_ON(c) BUG_ON(c)
+#define KA_BUG_ON(c) WARN_ON_ONCE(c)
 #else
-#define KA_BUG_ON(c) do { (void)sizeof(c); } while (0)
+#define KA_BUG_ON(c) ((void)sizeof(c))
 #endif
 
 static inline int ka_ffs64(u64 x)
@@ -55,5 +73,66 @@ static inline int ka_fls64(u64 x)
 
 #define ka_memset memset
 #define ka_memcpy memcpy
+
+/* Page source: a zeroed, virtually contiguous region. NULL on failure. */
+static inline void *ka_region_alloc(size_t len)
+{
+	return vzalloc(len);
+}
+
+static inline void ka_region_free(void *p, size_t len)
+{
+	(void)len;
+	vfree(p);
+}
+
+typedef void (*ka_pcpu_fn)(void *arg, void *cache);
+
+struct ka_pcpu {
+	void __percpu *caches;
+	ka_pcpu_fn flush;		/* flush(owner, cache) */
+	void *owner;
+};
+
+/* Zeroed per-CPU caches of size bytes (at most PCPU_MIN_UNIT_SIZE). */
+static inline int ka_pcpu_init(struct ka_pcpu *pc, size_t size,
+			       ka_pcpu_fn flush, void *owner)
+{
+	pc->caches = __alloc_percpu(size, 64);
+	if (!pc->caches)
+		return -ENOMEM;
+	pc->flush = flush;
+	pc->owner = owner;
+	return 0;
+}
+
+/* fn(arg, cache) for every possible CPU's cache. */
+static inline void ka_pcpu_for_each(struct ka_pcpu *pc, ka_pcpu_fn fn,
+				    void *arg)
+{
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		fn(arg, per_cpu_ptr(pc->caches, cpu));
+}
+
+/* Flushes every CPU's cache back to the owner, then frees them. */
+static inline void ka_pcpu_fini(struct ka_pcpu *pc)
+{
+	ka_pcpu_for_each(pc, pc->flush, pc->owner);
+	free_percpu(pc->caches);
+	pc->caches = NULL;
+}
+
+/* This CPU's cache, never NULL; preemption stays off until put. */
+static inline void *ka_pcpu_get(struct ka_pcpu *pc)
+{
+	return get_cpu_ptr(pc->caches);
+}
+
+static inline void ka_pcpu_put(struct ka_pcpu *pc)
+{
+	put_cpu_ptr(pc->caches);
+}
 
 #endif /* KA_PLATFORM_KERNEL_H */

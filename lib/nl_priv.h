@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Internals of nl.c exposed for the unit tests only: the decoding of a
+ * kernel error message (struct nlmsgerr and its extended ACK TLVs) into a
+ * struct kalloc_err is a pure function of the error message and of the
+ * request it answers, so tests feed it hand-built buffers.
+ */
+#ifndef KALLOC_NL_PRIV_H
+#define KALLOC_NL_PRIV_H
+
+#include <stddef.h>
+#include <linux/netlink.h>
+
+#include "kalloc.h"
+
+/*
+ * msg is an NLMSG_ERROR (or an NLMSG_DONE ending a dump) of len bytes as
+ * received; req is the request it answers, or NULL if unknown. Fills err
+ * with the error code and its one-line message:
+ *   "<extack message> (attribute <name>)"  when the attribute is known,
+ *   "<extack message>"                     when only a message came,
+ *   "<strerror>"                           otherwise.
+ * Returns err->code (negative errno), or 0 if msg reports no error.
+ */
+int kalloc_nl_decode_err(const struct nlmsghdr *msg, size_t len,
+			 const struct nlmsghdr *req, struct kalloc_err *err);
+
+/* Name of attribute type in the attribute space of cmd, or NULL. */
+const char *kalloc_nl_attr_name(unsigned int cmd, unsigned int type);
+
+#endif /* KALLOC_NL_PRIV_H */

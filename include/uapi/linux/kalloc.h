@@ -140,7 +140,7 @@
 #define KALLOC_NAME_MAX		32
 
 /* Largest buffer one request may create: 1 GiB. */
-#define KALLOC_BUFFER_SIZE_MAX	(1ULL << 30)
+#define KALLOC_BUFFER_SIZE_MAX	0x40000000ULL
 
 enum kalloc_cmd {
 	KALLOC_CMD_UNSPEC,

@@ -119,12 +119,18 @@ static bool is_word(unsigned char c)
 	return c > ' ' && c != 0x7f && c != '#';
 }
 
-static void lex_skip(struct lexer *lx)
+/*
+ * Skips blanks and a comment. A line's end is reported where its comment
+ * starts, so "missing SIZE" points right after the statement's last word.
+ */
+static void lex_skip(struct lexer *lx, struct kalloc_plan_loc *comment)
 {
+	*comment = lx->pos;
 	while (lx->p < lx->end) {
 		if (is_blank(*lx->p)) {
 			lx->p++;
 			lx->pos.col++;
+			*comment = lx->pos;
 		} else if (*lx->p == '#') {
 			while (lx->p < lx->end && *lx->p != '\n') {
 				lx->p++;
@@ -138,17 +144,21 @@ static void lex_skip(struct lexer *lx)
 
 static void lex_next(struct lexer *lx, struct token *t)
 {
-	lex_skip(lx);
+	struct kalloc_plan_loc comment;
+
+	lex_skip(lx, &comment);
 	t->s = lx->p;
 	t->loc = lx->pos;
 	t->len = 1;
 	if (lx->p >= lx->end) {
 		t->kind = TOK_EOF;
 		t->len = 0;
+		t->loc = comment;
 		return;
 	}
 	if (*lx->p == '\n') {
 		t->kind = TOK_NL;
+		t->loc = comment;
 		lx->p++;
 		lx->pos.line++;
 		lx->pos.col = 1;

@@ -1,0 +1,3 @@
+#!/bin/bash
+# Placeholder until the demo is written.
+uname -r

@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * ka_block.h - boundary-tagged blocks shared by the fit policies
+ * (first-fit, best-fit and TLSF).
+ *
+ * A region after init() looks like this:
+ *
+ *   base   start                                  end
+ *   | pad | blk | blk | ... | blk | sentinel hdr | in-use bitmap | pad |
+ *
+ * Every block starts with one 64-bit header, the only per-block cost of
+ * a live block:
+ *
+ *   63     48 47    40 39                 3 2 1 0
+ *   | magic  | slack  |   block size      |0|P|F|
+ *
+ * F means the block is free, P that its physical predecessor is free.
+ * The size counts the header and is a multiple of 8, so every payload
+ * (header + 8) is 8-byte aligned. slack is usable minus requested bytes:
+ * free() keeps stats.requested_bytes exact without a second header word.
+ * A free block repeats its header in its last word (the footer): that is
+ * how free() finds a free predecessor in O(1) to coalesce with. Free
+ * blocks keep the policy's list or tree node in their payload, so the
+ * minimum block size is the policy's node size plus the footer.
+ *
+ * The sentinel is a used header of size 0 at end: walking to the next
+ * neighbour never needs a bounds check.
+ *
+ * Headers live in band, so a wild pointer may point at user data that
+ * happens to look like a header. The in-use bitmap, one bit per 8-byte
+ * word of the block area and kept after the sentinel, says exactly which
+ * addresses are payloads handed out and not yet freed. free() consults it
+ * before it trusts any header, so neither a wild nor a double free can
+ * make the policy read user data as metadata. The magic catches a header
+ * that a buffer underflow overwrote.
+ */
+#ifndef KA_BLOCK_H
+#define KA_BLOCK_H
+
+#include "ka_policy.h"
+
+#define KA_HDR_SIZE	8ULL
+#define KA_F_FREE	1ULL
+#define KA_F_PREV_FREE	2ULL
+#define KA_SIZE_BITS	40
+#define KA_SIZE_MASK	(((1ULL << KA_SIZE_BITS) - 1) & ~7ULL)
+#define KA_SLACK_SHIFT	40
+#define KA_SLACK_MASK	0xffULL
+#define KA_MAGIC_SHIFT	48
+#define KA_MAGIC	(0xa11cULL << KA_MAGIC_SHIFT)
+/* Larger sizes or alignments fail before any arithmetic can overflow. */
+#define KA_MAX_REQ	(1ULL << 37)
+
+struct ka_blk {
+	u64 hdr;
+};
+
+/* State every fit policy shares: the block area and the counters. */
+struct ka_heap {
+	struct ka_lock lock;
+	uintptr_t start;	/* first block header */
+	uintptr_t end;		/* sentinel header */
+	u64 *inuse;		/* bit (payload - start) / 8: live payload */
+	uintptr_t top;		/* highest block end ever handed out */
+	u64 min_block;
+	u64 region_bytes;
+	u64 meta_bytes;
+	u64 live_blocks;
+	u64 requested_bytes;
+	u64 usable_bytes;
+	u64 free_bytes;
+	u64 allocs;
+	u64 frees;
+	u64 failed_allocs;
+	u64 bad_frees;
+};
+
+static inline u64 ka_blk_size(const struct ka_blk *b)
+{
+	return b->hdr & KA_SIZE_MASK;
+}
+
+static inline bool ka_blk_is_free(const struct ka_blk *b)
+{
+	return b->hdr & KA_F_FREE;
+}
+
+static inline bool ka_blk_prev_is_free(const struct ka_blk *b)
+{
+	return b->hdr & KA_F_PREV_FREE;
+}
+
+static inline bool ka_blk_magic_ok(const struct ka_blk *b)
+{
+	return (b->hdr & ~((1ULL << KA_MAGIC_SHIFT) - 1)) == KA_MAGIC;
+}
+
+static inline u64 ka_blk_slack(const struct ka_blk *b)
+{
+	return (b->hdr >> KA_SLACK_SHIFT) & KA_SLACK_MASK;
+}
+
+static inline struct ka_blk *ka_blk_at(uintptr_t addr)
+{
+	return (struct ka_blk *)addr;
+}
+
+static inline struct ka_blk *ka_blk_next(const struct ka_blk *b)
+{
+	return ka_blk_at((uintptr_t)b + ka_blk_size(b));
+}
+
+static inline u64 *ka_blk_footer(const struct ka_blk *b)
+{
+	return (u64 *)((uintptr_t)b + ka_blk_size(b) - KA_HDR_SIZE);
+}
+
+/* Only valid when ka_blk_prev_is_free(b): a used block has no footer. */
+static inline struct ka_blk *ka_blk_prev(const struct ka_blk *b)
+{
+	u64 foot = *((const u64 *)b - 1);
+
+	return ka_blk_at((uintptr_t)b - (foot & KA_SIZE_MASK));
+}
+
+static inline void *ka_blk_payload(const struct ka_blk *b)
+{
+	return (void *)((uintptr_t)b + KA_HDR_SIZE);
+}
+
+static inline struct ka_blk *ka_blk_of(const void *payload)
+{
+	return ka_blk_at((uintptr_t)payload - KA_HDR_SIZE);
+}
+
+/*
+ * Make [b, b + size) one free block. Its predecessor is never free here
+ * (coalescing is immediate), so P is clear; the successor learns that
+ * its predecessor is free now.
+ */
+static inline void ka_blk_set_free(struct ka_blk *b, u64 size)
+{
+	u64 hdr = KA_MAGIC | size | KA_F_FREE;
+
+	b->hdr = hdr;
+	*ka_blk_footer(b) = hdr;
+	ka_blk_next(b)->hdr |= KA_F_PREV_FREE;
+}
+
+static inline void ka_blk_set_used(struct ka_blk *b, u64 size, u64 slack,
+				   u64 prev_free)
+{
+	b->hdr = KA_MAGIC | slack << KA_SLACK_SHIFT | size | prev_free;
+	ka_blk_next(b)->hdr &= ~KA_F_PREV_FREE;
+}
+
+/* Word index of a payload in the in-use bitmap. */
+static inline u64 ka_heap_bit(const struct ka_heap *h, const void *payload)
+{
+	return ((uintptr_t)payload - h->start) >> 3;
+}
+
+static inline void ka_heap_mark(struct ka_heap *h, const void *payload)
+{
+	u64 i = ka_heap_bit(h, payload);
+
+	h->inuse[i >> 6] |= 1ULL << (i & 63);
+}
+
+static inline void ka_heap_unmark(struct ka_heap *h, const void *payload)
+{
+	u64 i = ka_heap_bit(h, payload);
+
+	h->inuse[i >> 6] &= ~(1ULL << (i & 63));
+}
+
+static inline bool ka_heap_marked(const struct ka_heap *h, const void *payload)
+{
+	u64 i = ka_heap_bit(h, payload);
+
+	return h->inuse[i >> 6] >> (i & 63) & 1;
+}
+
+/*
+ * The block holding the live payload ptr, or NULL if ptr is not a payload
+ * this heap handed out and has not taken back. Reads no header before
+ * the bitmap vouched for it.
+ */
+static inline struct ka_blk *ka_heap_live(const struct ka_heap *h,
+					  const void *ptr)
+{
+	uintptr_t p = (uintptr_t)ptr;
+	struct ka_blk *b;
+
+	if (unlikely((p & 7) || p <= h->start || p >= h->end))
+		return NULL;
+	if (unlikely(!ka_heap_marked(h, ptr)))
+		return NULL;
+	b = ka_blk_of(ptr);
+	if (unlikely(!ka_blk_magic_ok(b) || ka_blk_is_free(b)))
+		return NULL;
+	return b;
+}
+
+/*
+ * Block size for a request of size bytes, or 0 if the request can never
+ * be met. size - 1 wraps for size 0, so one compare rejects 0 and
+ * anything big enough to overflow the header and rounding arithmetic.
+ */
+static inline u64 ka_blk_need(size_t size, u64 min_block)
+{
+	u64 need;
+
+	if (unlikely((u64)size - 1 >= KA_MAX_REQ))
+		return 0;
+	need = ((u64)size + KA_HDR_SIZE + 7) & ~7ULL;
+	return need < min_block ? min_block : need;
+}
+
+/*
+ * Block size to search for so that an align-aligned payload of need
+ * block bytes fits after a leading free block of at least min_block
+ * bytes; 0 for a bad alignment.
+ */
+static inline u64 ka_blk_want(u64 need, size_t align, u64 min_block)
+{
+	if (likely(align <= KA_MIN_ALIGN))
+		return ka_is_pow2(align) || !align ? need : 0;
+	if (unlikely(!ka_is_pow2(align) || align > KA_MAX_REQ))
+		return 0;
+	return need + align + min_block - KA_HDR_SIZE;
+}
+
+/*
+ * Leading bytes of free block b to split off so that the payload after
+ * them is align-aligned: 0 or at least min_block, never in between.
+ */
+static inline u64 ka_blk_gap(const struct ka_blk *b, size_t align,
+			     u64 min_block)
+{
+	uintptr_t p = (uintptr_t)ka_blk_payload(b);
+
+	if (likely(align <= KA_MIN_ALIGN || !(p & (align - 1))))
+		return 0;
+	return ka_align_up(p + min_block, align) - p;
+}
+
+/*
+ * Carve an allocation of need bytes (payload aligned to align) out of
+ * free block b, which the caller already took off its free structure.
+ * Leading and trailing leftovers become free blocks the caller must put
+ * on its free structure (*gap, *rem; NULL if none). Returns the block.
+ */
+static inline struct ka_blk *ka_blk_carve(struct ka_blk *b, u64 need,
+					  size_t align, u64 min_block,
+					  struct ka_blk **gap,
+					  struct ka_blk **rem)
+{
+	u64 size = ka_blk_size(b);
+	u64 g = ka_blk_gap(b, align, min_block);
+	u64 prev_free = 0;
+
+	*gap = NULL;
+	*rem = NULL;
+	if (unlikely(g)) {
+		ka_blk_set_free(b, g);
+		*gap = b;
+		b = ka_blk_at((uintptr_t)b + g);
+		size -= g;
+		prev_free = KA_F_PREV_FREE;
+	}
+	if (size - need >= min_block) {
+		*rem = ka_blk_at((uintptr_t)b + need);
+		ka_blk_set_free(*rem, size - need);
+		size = need;
+	}
+	ka_blk_set_used(b, size, 0, prev_free);
+	return b;
+}
+
+/* Account a block handed out for a request of size bytes. */
+static inline void *ka_heap_note_alloc(struct ka_heap *h, struct ka_blk *b,
+				       size_t size)
+{
+	u64 bsize = ka_blk_size(b);
+	u64 usable = bsize - KA_HDR_SIZE;
+	uintptr_t end = (uintptr_t)b + bsize;
+	void *p = ka_blk_payload(b);
+
+	b->hdr |= (usable - size) << KA_SLACK_SHIFT;
+	ka_heap_mark(h, p);
+	if (end > h->top)
+		h->top = end;
+	h->allocs++;
+	h->live_blocks++;
+	h->requested_bytes += size;
+	h->usable_bytes += usable;
+	h->free_bytes -= bsize;
+	return p;
+}
+
+/*
+ * Account a block given back. Its header keeps the magic and gains F:
+ * if it is coalesced away, the stale header still tells a later double
+ * free apart from a wild one.
+ */
+static inline void ka_heap_note_free(struct ka_heap *h, struct ka_blk *b)
+{
+	u64 bsize = ka_blk_size(b);
+	u64 usable = bsize - KA_HDR_SIZE;
+
+	ka_heap_unmark(h, ka_blk_payload(b));
+	h->frees++;
+	h->live_blocks--;
+	h->requested_bytes -= usable - ka_blk_slack(b);
+	h->usable_bytes -= usable;
+	h->free_bytes += bsize;
+	b->hdr = (b->hdr & ~(KA_SLACK_MASK << KA_SLACK_SHIFT)) | KA_F_FREE;
+}
+
+int ka_heap_init(struct ka_heap *h, void *base, size_t len, u64 min_block,
+		 struct ka_blk **first);
+void ka_heap_fini(struct ka_heap *h);
+int ka_heap_bad_free(struct ka_heap *h, const char *policy, const void *ptr);
+void ka_heap_stats(struct ka_heap *h, struct ka_stats *st);
+int ka_heap_check(struct ka_heap *h, const char *policy, u64 *free_blocks);
+
+#endif /* KA_BLOCK_H */

@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * ka_tlsf.c - two-level segregated fit in O(1), after mattconte/tlsf.
+ *
+ * Free blocks sit on doubly linked lists, one per size class. The first
+ * level splits sizes by powers of two (fls), the second splits each power
+ * of two into 32 equal ranges; sizes below 256 map linearly, one list per
+ * 8 bytes. A bitmap of non-empty first-level classes and one bitmap of
+ * non-empty lists per first level find a list with two ffs calls, never
+ * a scan.
+ *
+ * alloc() rounds the wanted size up to the next list boundary before the
+ * lookup ("good fit"): any block on the list it finds is big enough, so
+ * it takes the head without looking further. The block is split and the
+ * rest goes back on its list. free() coalesces at once with both physical
+ * neighbours through the boundary tags (ka_block.h).
+ *
+ * The tiny accessors below hide the bit tricks; the hot paths are two
+ * short straight lines plus the boundary-tag helpers.
+ */
+#include "ka_block.h"
+
+#define TLSF_NAME	"tlsf"
+#define SL_LOG2		5
+#define SL_COUNT	(1U << SL_LOG2)
+#define FL_SHIFT	(SL_LOG2 + 3)		/* 8-byte granules */
+#define SMALL_SIZE	(1ULL << FL_SHIFT)	/* linear below this */
+#define FL_COUNT	(KA_SIZE_BITS - FL_SHIFT + 1)
+
+struct tlsf_node {
+	struct ka_blk blk;
+	struct tlsf_node *next;
+	struct tlsf_node *prev;
+};
+
+#define TLSF_MIN	(sizeof(struct tlsf_node) + KA_HDR_SIZE)
+
+struct tlsf_priv {
+	struct ka_heap h;
+	u64 fl_map;			/* bit fl: sl_map[fl] != 0 */
+	u32 sl_map[FL_COUNT];		/* bit sl: heads[fl][sl] != NULL */
+	struct tlsf_node *heads[FL_COUNT][SL_COUNT];
+};
+
+static inline struct tlsf_node *tlsf_node(struct ka_blk *b)
+{
+	return (struct tlsf_node *)b;
+}
+
+/* The list a free block of this size belongs on. */
+static inline void mapping_insert(u64 size, u32 *fl, u32 *sl)
+{
+	u32 f;
+
+	if (size < SMALL_SIZE) {
+		*fl = 0;
+		*sl = size >> 3;
+		return;
+	}
+	f = ka_fls64(size) - 1;
+	*fl = f - FL_SHIFT + 1;
+	*sl = (size >> (f - SL_LOG2)) ^ SL_COUNT;
+}
+
+/* The first list whose every block holds size bytes. */
+static inline void mapping_search(u64 size, u32 *fl, u32 *sl)
+{
+	if (size >= SMALL_SIZE)
+		size += (1ULL << (ka_fls64(size) - 1 - SL_LOG2)) - 1;
+	mapping_insert(size, fl, sl);
+}
+
+/* Head of the first non-empty list at or above (fl, sl), or NULL. */
+static inline struct tlsf_node *find_suitable(struct tlsf_priv *t, u32 *fl,
+					      u32 *sl)
+{
+	u32 sl_map = t->sl_map[*fl] & (~0U << *sl);
+
+	if (!sl_map) {
+		u64 fl_map = t->fl_map & (~0ULL << (*fl + 1));
+
+		if (!fl_map)
+			return NULL;
+		*fl = ka_ffs64(fl_map) - 1;
+		sl_map = t->sl_map[*fl];
+	}
+	*sl = ka_ffs64(sl_map) - 1;
+	return t->heads[*fl][*sl];
+}
+
+static inline void list_insert(struct tlsf_priv *t, struct ka_blk *b)
+{
+	struct tlsf_node *n = tlsf_node(b);
+	struct tlsf_node *head;
+	u32 fl, sl;
+
+	mapping_insert(ka_blk_size(b), &fl, &sl);
+	head = t->heads[fl][sl];
+	n->next = head;
+	n->prev = NULL;
+	if (head)
+		head->prev = n;
+	t->heads[fl][sl] = n;
+	t->fl_map |= 1ULL << fl;
+	t->sl_map[fl] |= 1U << sl;
+}
+
+static inline void list_remove(struct tlsf_priv *t, struct tlsf_node *n,
+			       u32 fl, u32 sl)
+{
+	if (n->next)
+		n->next->prev = n->prev;
+	if (n->prev) {
+		n->prev->next = n->next;
+		return;
+	}
+	t->heads[fl][sl] = n->next;
+	if (n->next)
+		return;
+	t->sl_map[fl] &= ~(1U << sl);
+	if (!t->sl_map[fl])
+		t->fl_map &= ~(1ULL << fl);
+}
+
+static inline void block_remove(struct tlsf_priv *t, struct ka_blk *b)
+{
+	u32 fl, sl;
+
+	mapping_insert(ka_blk_size(b), &fl, &sl);
+	list_remove(t, tlsf_node(b), fl, sl);
+}
+
+static int tlsf_init(void *priv, void *base, size_t len)
+{
+	struct tlsf_priv *t = priv;
+	struct ka_blk *first;
+	int err;
+
+	err = ka_heap_init(&t->h, base, len, TLSF_MIN, &first);
+	if (err)
+		return err;
+	t->fl_map = 0;
+	ka_memset(t->sl_map, 0, sizeof(t->sl_map));
+	ka_memset(t->heads, 0, sizeof(t->heads));
+	list_insert(t, first);
+	return 0;
+}
+
+static void tlsf_fini(void *priv)
+{
+	struct tlsf_priv *t = priv;
+
+	ka_heap_fini(&t->h);
+}
+
+static struct ka_blk *tlsf_take(struct tlsf_priv *t, u64 want, u64 need,
+				size_t align)
+{
+	struct ka_blk *gap, *rem, *b;
+	struct tlsf_node *n;
+	u32 fl, sl;
+
+	mapping_search(want, &fl, &sl);
+	n = find_suitable(t, &fl, &sl);
+	if (unlikely(!n))
+		return NULL;
+	list_remove(t, n, fl, sl);
+	b = ka_blk_carve(&n->blk, need, align, TLSF_MIN, &gap, &rem);
+	if (unlikely(gap))
+		list_insert(t, gap);
+	if (rem)
+		list_insert(t, rem);
+	return b;
+}
+
+static void *tlsf_alloc(void *priv, size_t size, size_t align)
+{
+	struct tlsf_priv *t = priv;
+	u64 need = ka_blk_need(size, TLSF_MIN);
+	u64 want = ka_blk_want(need, align, TLSF_MIN);
+	struct ka_blk *b = NULL;
+	void *p = NULL;
+
+	ka_lock(&t->h.lock);
+	if (likely(need && want))
+		b = tlsf_take(t, want, need, align);
+	if (likely(b))
+		p = ka_heap_note_alloc(&t->h, b, size);
+	else
+		t->h.failed_allocs++;
+	ka_unlock(&t->h.lock);
+	return p;
+}
+
+static void tlsf_release(struct tlsf_priv *t, struct ka_blk *b)
+{
+	struct ka_blk *next = ka_blk_next(b);
+	u64 size = ka_blk_size(b);
+
+	if (ka_blk_prev_is_free(b)) {
+		b = ka_blk_prev(b);
+		size += ka_blk_size(b);
+		block_remove(t, b);
+	}
+	if (ka_blk_is_free(next)) {
+		size += ka_blk_size(next);
+		block_remove(t, next);
+	}
+	ka_blk_set_free(b, size);
+	list_insert(t, b);
+}
+
+static int tlsf_free(void *priv, void *ptr)
+{
+	struct tlsf_priv *t = priv;
+	struct ka_blk *b;
+	int err = 0;
+
+	ka_lock(&t->h.lock);
+	b = ka_heap_live(&t->h, ptr);
+	if (likely(b)) {
+		ka_heap_note_free(&t->h, b);
+		tlsf_release(t, b);
+	} else {
+		err = ka_heap_bad_free(&t->h, TLSF_NAME, ptr);
+	}
+	ka_unlock(&t->h.lock);
+	return err;
+}
+
+static size_t tlsf_usable_size(void *priv, const void *ptr)
+{
+	struct tlsf_priv *t = priv;
+	struct ka_blk *b;
+	size_t n = 0;
+
+	ka_lock(&t->h.lock);
+	b = ka_heap_live(&t->h, ptr);
+	if (b)
+		n = ka_blk_size(b) - KA_HDR_SIZE;
+	ka_unlock(&t->h.lock);
+	return n;
+}
+
+/* The largest free block is on the highest non-empty list. */
+static u64 tlsf_largest(struct tlsf_priv *t)
+{
+	const struct tlsf_node *n;
+	u64 max = 0;
+	u32 fl, sl;
+
+	if (!t->fl_map)
+		return 0;
+	fl = ka_fls64(t->fl_map) - 1;
+	sl = ka_fls64(t->sl_map[fl]) - 1;
+	for (n = t->heads[fl][sl]; n; n = n->next)
+		if (ka_blk_size(&n->blk) > max)
+			max = ka_blk_size(&n->blk);
+	return max - KA_HDR_SIZE;
+}
+
+static void tlsf_stats(void *priv, struct ka_stats *st)
+{
+	struct tlsf_priv *t = priv;
+
+	ka_lock(&t->h.lock);
+	ka_heap_stats(&t->h, st);
+	st->largest_free = tlsf_largest(t);
+	ka_unlock(&t->h.lock);
+}
+
+/* One list: links, membership by size class, real free blocks. */
+static const char *tlsf_check_list(struct tlsf_priv *t, u32 fl, u32 sl,
+				   u64 *seen, u64 limit)
+{
+	const struct tlsf_node *n, *prev = NULL;
+	const struct ka_heap *h = &t->h;
+	u32 f, s;
+
+	for (n = t->heads[fl][sl]; n; prev = n, n = n->next) {
+		uintptr_t a = (uintptr_t)n;
+
+		if (++*seen > limit)
+			return "more list entries than free blocks";
+		if ((a & 7) || a < h->start || a >= h->end)
+			return "list entry outside the block area";
+		if (!ka_blk_magic_ok(&n->blk) || !ka_blk_is_free(&n->blk) ||
+		    ka_blk_size(&n->blk) > h->end - a ||
+		    *ka_blk_footer(&n->blk) != n->blk.hdr ||
+		    !ka_blk_prev_is_free(ka_blk_next(&n->blk)))
+			return "list entry is not a free block";
+		if (n->prev != prev)
+			return "list back link broken";
+		mapping_insert(ka_blk_size(&n->blk), &f, &s);
+		if (f != fl || s != sl)
+			return "block on the wrong size-class list";
+	}
+	return NULL;
+}
+
+/* Both bitmaps match the lists, and the lists hold every free block. */
+static const char *tlsf_check_lists(struct tlsf_priv *t, u64 free_blocks)
+{
+	u64 seen = 0;
+	u32 fl, sl;
+
+	for (fl = 0; fl < FL_COUNT; fl++) {
+		if (!(t->fl_map >> fl & 1) != !t->sl_map[fl])
+			return "first-level bitmap differs from second level";
+		for (sl = 0; sl < SL_COUNT; sl++) {
+			const char *err;
+
+			if (!(t->sl_map[fl] >> sl & 1) != !t->heads[fl][sl])
+				return "second-level bitmap differs from lists";
+			err = tlsf_check_list(t, fl, sl, &seen, free_blocks);
+			if (err)
+				return err;
+		}
+	}
+	if (t->fl_map >> FL_COUNT)
+		return "first-level bitmap has bits past the last class";
+	if (seen != free_blocks)
+		return "a free block is on no list";
+	return NULL;
+}
+
+static int tlsf_check(void *priv)
+{
+	struct tlsf_priv *t = priv;
+	const char *msg;
+	u64 nfree;
+	int err;
+
+	ka_lock(&t->h.lock);
+	err = ka_heap_check(&t->h, TLSF_NAME, &nfree);
+	if (!err) {
+		msg = tlsf_check_lists(t, nfree);
+		if (msg) {
+			ka_warn("%s: check: %s\n", TLSF_NAME, msg);
+			err = -EFAULT;
+		}
+	}
+	ka_unlock(&t->h.lock);
+	return err;
+}
+
+const struct ka_policy_ops ka_tlsf_ops = {
+	.name = TLSF_NAME,
+	.priv_size = sizeof(struct tlsf_priv),
+	.init = tlsf_init,
+	.fini = tlsf_fini,
+	.alloc = tlsf_alloc,
+	.free = tlsf_free,
+	.usable_size = tlsf_usable_size,
+	.stats = tlsf_stats,
+	.check = tlsf_check,
+};

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * ka_tree.h - the balanced tree of free blocks behind first-fit and
+ * best-fit.
+ *
+ * A treap: a binary search tree whose nodes also form a max-heap on a
+ * random priority drawn at insert time, which keeps the expected depth
+ * at O(log n) whatever order blocks arrive in. It is written iteratively
+ * with parent pointers (no recursion on the small kernel stack) and lives
+ * inside the free blocks themselves, so it costs no memory beyond the
+ * minimum free block size.
+ *
+ * The tree orders its nodes either by address (first-fit) or by
+ * (size, address) (best-fit). In address order every node also records
+ * the largest block size in its subtree, so the lowest-addressed block
+ * that fits is found by one descent: go left while the left subtree's
+ * largest block fits.
+ */
+#ifndef KA_TREE_H
+#define KA_TREE_H
+
+#include "ka_block.h"
+
+struct ka_tnode {
+	struct ka_blk blk;
+	struct ka_tnode *left;
+	struct ka_tnode *right;
+	struct ka_tnode *parent;
+	u64 max;		/* largest block size in the subtree */
+	u64 prio;		/* heap priority, random */
+};
+
+/* A free block holds a node plus its footer. */
+#define KA_TNODE_MIN	(sizeof(struct ka_tnode) + KA_HDR_SIZE)
+
+enum ka_tree_order {
+	KA_TREE_BY_ADDR,	/* address order, subtree max kept */
+	KA_TREE_BY_SIZE,	/* (size, address) order, no subtree max */
+};
+
+struct ka_tree {
+	struct ka_tnode *root;
+	u64 count;
+	u64 seed;
+	enum ka_tree_order order;
+};
+
+void ka_tree_init(struct ka_tree *t, enum ka_tree_order order, u64 seed);
+void ka_tree_insert(struct ka_tree *t, struct ka_tnode *n);
+void ka_tree_remove(struct ka_tree *t, struct ka_tnode *n);
+void ka_tree_replace(struct ka_tree *t, struct ka_tnode *old,
+		     struct ka_tnode *new);
+void ka_tree_resized(struct ka_tree *t, struct ka_tnode *n);
+struct ka_tnode *ka_tree_first_fit(const struct ka_tree *t, u64 size);
+struct ka_tnode *ka_tree_best_fit(const struct ka_tree *t, u64 size);
+u64 ka_tree_largest(const struct ka_tree *t);
+int ka_tree_check(const struct ka_tree *t, const struct ka_heap *h,
+		  const char *policy, u64 free_blocks);
+
+#endif /* KA_TREE_H */

@@ -308,6 +308,7 @@ static bool kb_in_free(struct ka_buddy *b, u32 i)
 	return false;
 }
 
+/* Called with the lock held: classify a refused free and count it. */
 static int kb_bad_free(struct ka_buddy *b, const void *ptr, u32 i)
 {
 	int err = -EINVAL;
@@ -315,7 +316,6 @@ static int kb_bad_free(struct ka_buddy *b, const void *ptr, u32 i)
 	if (i != KB_NIL && kb_in_free(b, i))
 		err = -EALREADY;
 	b->bad_frees++;
-	ka_unlock(&b->lock);
 	ka_warn("buddy: %s free of %p\n",
 		err == -EALREADY ? "double" : "wild", ptr);
 	return err;
@@ -325,10 +325,14 @@ static int kb_free(void *priv, void *ptr)
 {
 	struct ka_buddy *b = priv;
 	u32 i = kb_index(b, ptr), n;
+	int err;
 
 	ka_lock(&b->lock);
-	if (unlikely(i == KB_NIL || b->state[i] != KB_USED))
-		return kb_bad_free(b, ptr, i);
+	if (unlikely(i == KB_NIL || b->state[i] != KB_USED)) {
+		err = kb_bad_free(b, ptr, i);
+		ka_unlock(&b->lock);
+		return err;
+	}
 	n = b->next[i];
 	b->live--;
 	b->requested -= ((u64)n << KB_SHIFT) - b->prev[i];

@@ -27,6 +27,10 @@
 #define FZ_REGION	(256u << 10)
 #define FZ_CAP		1024
 
+/* The registry is included twice: declarations, then the table. */
+#define KA_REG(n) extern const struct ka_policy_ops ka_##n##_ops;
+#include "ka_registry.h"
+#undef KA_REG
 #define KA_REG(n) &ka_##n##_ops,
 static const struct ka_policy_ops *const fz_policies[] = {
 #include "ka_registry.h"

@@ -32,6 +32,10 @@
 #define KAT_LIVE	2000
 #endif
 
+/* The registry is included twice: declarations, then the table. */
+#define KA_REG(n) extern const struct ka_policy_ops ka_##n##_ops;
+#include "ka_registry.h"
+#undef KA_REG
 #define KA_REG(n) &ka_##n##_ops,
 static const struct ka_policy_ops *const kat_policies[] = {
 #include "ka_registry.h"

@@ -39,6 +39,7 @@ static const struct ka_policy_ops *const fz_policies[] = {
 
 static unsigned int fz_npol = sizeof(fz_policies) / sizeof(fz_policies[0]) - 1;
 static int fz_pinned = -1;
+static void *fz_region;
 
 struct fz_in {
 	const u8 *d;
@@ -105,7 +106,7 @@ static void fz_alloc(struct kat *k, unsigned int o, struct fz_in *in)
 	FZ(k, kat_alloc(k, size, align, &p));
 	if (p && (bad_size || bad_align))
 		FZ(k, kat_fail(k, "alloc(%zu, %zu) must fail", size, align));
-	if (!p && size <= 256 && align <= 64 && !bad_align &&
+	if (!p && !bad_size && !bad_align && size <= 256 && align <= 64 &&
 	    k->req_bytes < k->len / 8)
 		FZ(k, kat_fail(k, "alloc(%zu, %zu) failed, %llu bytes live",
 			       size, align, (unsigned long long)k->req_bytes));
@@ -177,6 +178,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz: no policy compiled in\n");
 		exit(1);
 	}
+	if (posix_memalign(&fz_region, 2u << 20, FZ_REGION))
+		exit(1);
 	if (!want)
 		return 0;
 	for (i = 0; i < fz_npol; i++)
@@ -196,7 +199,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct kat k;
 
 	pol = fz_pinned >= 0 ? (unsigned int)fz_pinned : fz_byte(&in) % fz_npol;
-	FZ(&k, kat_open(&k, fz_policies[pol], FZ_REGION, FZ_CAP));
+	FZ(&k, kat_open_in(&k, fz_policies[pol], fz_region, FZ_REGION, FZ_CAP));
 	while (in.n) {
 		fz_op(&k, &in);
 		FZ(&k, kat_check(&k));

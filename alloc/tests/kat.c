@@ -25,10 +25,10 @@ int kat_fail(struct kat *k, const char *fmt, ...)
 	return -1;
 }
 
-int kat_open(struct kat *k, const struct ka_policy_ops *ops, size_t len,
-	     size_t cap)
+/* Open over a caller's region (kept by the caller) or, if base is NULL, our own. */
+int kat_open_in(struct kat *k, const struct ka_policy_ops *ops, void *base,
+		size_t len, size_t cap)
 {
-	void *base = NULL;
 	size_t psz = ops->priv_size ? ops->priv_size : 1;
 	int rc;
 
@@ -36,7 +36,8 @@ int kat_open(struct kat *k, const struct ka_policy_ops *ops, size_t len,
 	k->ops = ops;
 	k->len = len;
 	k->cap = cap;
-	if (posix_memalign(&base, KAT_REGION_ALIGN, len))
+	k->own_base = !base;
+	if (!base && posix_memalign(&base, KAT_REGION_ALIGN, len))
 		return kat_fail(k, "no memory for a %zu-byte region", len);
 	k->base = base;
 	k->priv = aligned_alloc(64, (psz + 63) & ~(size_t)63);
@@ -54,12 +55,19 @@ int kat_open(struct kat *k, const struct ka_policy_ops *ops, size_t len,
 	return 0;
 }
 
+int kat_open(struct kat *k, const struct ka_policy_ops *ops, size_t len,
+	     size_t cap)
+{
+	return kat_open_in(k, ops, NULL, len, cap);
+}
+
 void kat_close(struct kat *k)
 {
 	if (k->priv)
 		k->ops->fini(k->priv);
 	free(k->priv);
-	free(k->base);
+	if (k->own_base)
+		free(k->base);
 	free(k->live);
 	free(k->iv);
 	k->priv = NULL;

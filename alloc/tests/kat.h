@@ -45,6 +45,7 @@ struct kat {
 	void *priv;
 	u8 *base;
 	size_t len;
+	bool own_base;
 
 	struct kat_blk *live;
 	size_t nlive;
@@ -64,6 +65,8 @@ struct kat {
 
 int kat_open(struct kat *k, const struct ka_policy_ops *ops, size_t len,
 	     size_t cap);
+int kat_open_in(struct kat *k, const struct ka_policy_ops *ops, void *base,
+		size_t len, size_t cap);
 void kat_close(struct kat *k);
 /* Alloc through the policy and record it; *out is NULL if it failed. */
 int kat_alloc(struct kat *k, size_t size, size_t align, u8 **out);

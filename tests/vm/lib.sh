@@ -104,6 +104,11 @@ assert_eq() {
 	[ "$got" = "$want" ] || fail "expected $what '$want', got '$got'"
 }
 
+# prefix WORD: indents stdin with WORD, to quote logs in the transcript.
+prefix() {
+	sed "s/^/$1 /"
+}
+
 # poll SECONDS CMD...: retries CMD (quietly) every 0.2 s until it succeeds.
 poll() {
 	local deadline=$((SECONDS + $1))

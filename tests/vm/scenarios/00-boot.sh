@@ -23,3 +23,9 @@ step "the staged module is installed and indexed by depmod"
 [ -f "$KO" ] || fail "$KO is missing"
 expect_ok modinfo -n kalloc
 assert_eq "$out" "$KO" "modinfo -n kalloc"
+
+step "systemd-modules-load loaded kalloc at boot (/etc/modules-load.d)"
+expect_ok cat /etc/modules-load.d/kalloc.conf
+module_loaded || fail "kalloc was not loaded at boot"
+expect_ok systemctl show -p Result --value systemd-modules-load.service
+assert_eq "$out" success "systemd-modules-load result"

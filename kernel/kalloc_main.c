@@ -117,9 +117,11 @@ static int __init kalloc_load_one(unsigned int i)
 	kalloc_table_lock();
 	err = kalloc_buffer_create(names[i], values[i], &buf, &why);
 	kalloc_table_unlock();
-	if (err)
-		pr_err("names= entry %u ('%s'): %s\n", i + 1, names[i], why.msg);
-	return err;
+	if (!err)
+		return 0;
+	pr_err("names= entry %u ('%s'): %s\n", i + 1, names[i], why.msg);
+	/* insmod reads EEXIST as "module already loaded": not what happened. */
+	return err == -EEXIST ? -EINVAL : err;
 }
 
 /* Creates the buffers of names=/values=; the caller frees them on failure. */

@@ -38,12 +38,15 @@
  *   parameter "budget", in bytes) and a maximum number of buffers (module
  *   parameter "max_buffers"). Both are readable in
  *   /sys/module/kalloc/parameters/.
+ * - The module parameters "names" and "values" create buffers at load
+ *   (names=a,b values=1024,4096); any bad entry fails the load.
  *
  * KALLOC_CMD_BUFFER_NEW
  * ---------------------
  *
- *   Creates a named buffer and allocates its memory (kmalloc for small
- *   buffers, kvmalloc for large ones). Mutation: needs CAP_NET_ADMIN.
+ *   Creates a named buffer and allocates its memory, zeroed (kmalloc,
+ *   or vmalloc when contiguous pages cannot be had). Mutation: needs
+ *   CAP_NET_ADMIN.
  *   Request flags: NLM_F_REQUEST | NLM_F_ACK.
  *
  *   KALLOC_BUFFER_A_NAME: NLA_NUL_STRING, required, see "Sizes and limits"
@@ -72,7 +75,10 @@
  *     KALLOC_BUFFER_A_NAME: NLA_NUL_STRING
  *   selects the buffer. The reply is one KALLOC_CMD_BUFFER_GET message.
  *
- *   As a dump (NLM_F_REQUEST | NLM_F_DUMP): no attributes. The reply is
+ *   As a dump (NLM_F_REQUEST | NLM_F_DUMP): no attributes; a dump request
+ *   with KALLOC_BUFFER_A_ID or KALLOC_BUFFER_A_NAME fails with EINVAL,
+ *   reported in its NLMSG_DONE message (whose extended ACK carries the
+ *   message but, in Linux 6.1, no attribute offset). The reply is
  *   one KALLOC_CMD_BUFFER_GET message per buffer, in ascending id order,
  *   possibly over several recvmsg() calls. If buffers are created or
  *   deleted while the dump runs, the kernel sets NLM_F_DUMP_INTR on a

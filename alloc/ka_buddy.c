@@ -536,16 +536,19 @@ static int kb_layout(struct ka_buddy *b)
 		n = (end - (uintptr_t)b->arena) >> KB_SHIFT;
 	if (!n)
 		return -EINVAL;
-	b->nunits = n;
 	/*
 	 * Number units from vbase instead of 0, with vbase + n just below a
 	 * power of two: the region then splits into the small blocks at the
 	 * bottom and ever larger ones above. Small requests, which take the
 	 * smallest fitting block, stay low instead of landing in the small
 	 * remainder blocks at the very top and the footprint tracks demand.
-	 * vbase keeps virtual unit 0 as aligned as the arena start.
+	 * vbase keeps virtual unit 0 as aligned as the arena start; the
+	 * few units rounding it up costs are dropped from the top so that
+	 * the top stays the end of the largest block.
 	 */
-	b->vbase = ((1ULL << kb_order(n)) - n) & ~((align >> KB_SHIFT) - 1);
+	b->vbase = ka_align_up((1ULL << kb_order(n)) - n, align >> KB_SHIFT);
+	n = (1ULL << kb_order(n)) - b->vbase;
+	b->nunits = n;
 	virt0 = (uintptr_t)b->arena - ((uintptr_t)b->vbase << KB_SHIFT);
 	b->arena_align = virt0 & -virt0;
 	return 0;

@@ -22,8 +22,10 @@
  * kalloc_table_lock() around each call marked "lock held" and keep it
  * while they use a buffer they looked up. A mutex, not a spinlock,
  * because creating a buffer allocates (and zeroes) memory with
- * GFP_KERNEL. Lock order: genl_mutex (when held by genetlink) before
- * kalloc_table.lock; the xarray's internal spinlock nests inside.
+ * GFP_KERNEL. Lock order: genetlink's cb_lock (and genl_mutex, should
+ * the family ever drop parallel_ops) before kalloc_table.lock, which is
+ * never held across genl_register_family() or genl_unregister_family();
+ * the xarray's internal spinlock nests inside kalloc_table.lock.
  */
 #include <linux/errno.h>
 #include <linux/hashtable.h>

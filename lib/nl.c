@@ -298,7 +298,8 @@ int kalloc_nl_decode_err(const struct nlmsghdr *msg, size_t len,
 			      len - tlv_off, &ea);
 	text = ea.msg && *ea.msg ? ea.msg : strerror(-code);
 	attr = blamed_attr(&ea, req);
-	if (attr)
+	/* kalloc's own messages name their attribute already; policy ones do not. */
+	if (attr && !strcasestr(text, attr))
 		return set_err(err, code, "%s (attribute %s)", text, attr);
 	return set_err(err, code, "%s", text);
 }

@@ -146,10 +146,20 @@ END_TEST
 START_TEST(test_names_name_attribute)
 {
 	begin_error(-EINVAL, true, true);
-	put_msg("invalid buffer name");
+	put_msg("character outside the allowed set");
 	put_u32(NLMSGERR_ATTR_OFFS, off_name);
 	ck_assert_str_eq(decode(-EINVAL).msg,
-			 "invalid buffer name (attribute name)");
+			 "character outside the allowed set (attribute name)");
+}
+END_TEST
+
+START_TEST(test_message_names_attribute_already)
+{
+	/* kalloc.ko's messages start with the attribute: say it once. */
+	begin_error(-EINVAL, true, true);
+	put_msg("KALLOC_BUFFER_A_NAME is empty");
+	put_u32(NLMSGERR_ATTR_OFFS, off_name);
+	ck_assert_str_eq(decode(-EINVAL).msg, "KALLOC_BUFFER_A_NAME is empty");
 }
 END_TEST
 
@@ -309,6 +319,7 @@ int main(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_policy_rejects_size);
 	tcase_add_test(tc, test_names_name_attribute);
+	tcase_add_test(tc, test_message_names_attribute_already);
 	tcase_add_test(tc, test_offset_inside_attribute);
 	tcase_add_test(tc, test_uncapped_echo);
 	tcase_add_test(tc, test_eperm_plain);

@@ -1,0 +1,40 @@
+# plot.gp - docs/bench.png from kabench's data files.
+# gnuplot -e "dir='alloc/build'; out='docs/bench.png'" alloc/bench/plot.gp
+# Reads dir/bench-ops.dat (ops/us and p99 per policy and scenario) and
+# dir/bench-mt.dat (aggregate ops/us per thread count).
+if (!exists("dir")) dir = "build"
+if (!exists("out")) out = "bench.png"
+ops = dir . "/bench-ops.dat"
+mt = dir . "/bench-mt.dat"
+
+set terminal pngcairo size 1500,1000 font "DejaVu Sans,10"
+set output out
+set multiplot layout 2,2 title "kalloc allocator policies vs glibc (kabench, single process)"
+
+set style data histograms
+set style histogram clustered gap 1
+set style fill solid 0.8 border -1
+set key top left autotitle columnheader
+set grid ytics
+set xtics nomirror
+
+set title "throughput, 1 thread (ops/us, log scale; higher is better)"
+set logscale y
+set ylabel "ops/us"
+plot for [c=2:5] ops using c:xtic(1)
+
+set title "latency p99 per op, 1 thread (ns, log scale; lower is better)"
+set ylabel "ns"
+plot for [c=6:9] ops using c:xtic(1)
+
+unset logscale y
+set style data linespoints
+set title "uniform scenario, threads (aggregate ops/us; 2 cores)"
+set xlabel "threads"
+set ylabel "ops/us"
+set logscale x 2
+set logscale y
+set key outside right
+plot for [c=2:*] mt using 1:c with linespoints lw 2
+
+unset multiplot

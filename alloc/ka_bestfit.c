@@ -51,12 +51,12 @@ static void bf_fini(void *priv)
 }
 
 static struct ka_blk *bf_take(struct bf_priv *bf, struct ka_tnode *n,
-			      u64 need, size_t align)
+			      u64 need, size_t size, size_t align)
 {
 	struct ka_blk *gap, *rem, *b;
 
 	ka_tree_remove(&bf->t, n);
-	b = ka_blk_carve(&n->blk, need, align, BF_MIN, &gap, &rem);
+	b = ka_blk_carve(&n->blk, need, size, align, BF_MIN, &gap, &rem);
 	if (unlikely(gap))
 		ka_tree_insert(&bf->t, bf_node(gap));
 	if (rem)
@@ -80,7 +80,8 @@ static void *bf_alloc(void *priv, size_t size, size_t align)
 		ka_unlock(&bf->h.lock);
 		return NULL;
 	}
-	p = ka_heap_note_alloc(&bf->h, bf_take(bf, n, need, align), size);
+	p = ka_heap_note_alloc(&bf->h, bf_take(bf, n, need, size, align),
+			       size);
 	ka_unlock(&bf->h.lock);
 	return p;
 }
@@ -92,6 +93,7 @@ static void bf_release(struct bf_priv *bf, struct ka_blk *b)
 	u64 size = ka_blk_size(b);
 
 	if (ka_blk_prev_is_free(b)) {
+		ka_blk_mark_stale(b);
 		b = ka_blk_prev(b);
 		size += ka_blk_size(b);
 		ka_tree_remove(&bf->t, bf_node(b));

@@ -45,7 +45,6 @@ int ka_heap_init(struct ka_heap *h, void *base, size_t len, u64 min_block,
 	h->min_block = min_block;
 	h->region_bytes = len;
 	h->meta_bytes = len - area;
-	h->free_bytes = area;
 
 	ka_blk_at(h->end)->hdr = KA_MAGIC;
 	*first = ka_blk_at(lo);
@@ -85,11 +84,11 @@ void ka_heap_stats(struct ka_heap *h, struct ka_stats *st)
 	ka_memset(st, 0, sizeof(*st));
 	st->region_bytes = h->region_bytes;
 	st->meta_bytes = h->meta_bytes;
-	st->live_blocks = h->live_blocks;
+	st->live_blocks = ka_heap_live_blocks(h);
 	st->requested_bytes = h->requested_bytes;
 	st->usable_bytes = h->usable_bytes;
 	st->footprint_bytes = h->top - h->start;
-	st->free_bytes = h->free_bytes;
+	st->free_bytes = ka_heap_free_bytes(h);
 	st->allocs = h->allocs;
 	st->frees = h->frees;
 	st->failed_allocs = h->failed_allocs;
@@ -166,13 +165,13 @@ static u64 heap_popcount(const struct ka_heap *h)
 static const char *heap_check_sums(struct ka_heap *h,
 				   const struct heap_sums *s)
 {
-	if (s->live != h->live_blocks || heap_popcount(h) != s->live)
+	if (s->live != ka_heap_live_blocks(h) || heap_popcount(h) != s->live)
 		return "live block count differs from bitmap or counter";
 	if (s->usable != h->usable_bytes)
 		return "usable byte sum differs from counter";
 	if (s->requested != h->requested_bytes)
 		return "requested byte sum differs from counter";
-	if (s->free_bytes != h->free_bytes)
+	if (s->free_bytes != ka_heap_free_bytes(h))
 		return "free byte sum differs from counter";
 	if (h->top < h->start || h->top > h->end)
 		return "footprint top outside the area";

@@ -49,7 +49,7 @@
 #define KA_MAGIC_SHIFT	48
 #define KA_MAGIC	(0xa11cULL << KA_MAGIC_SHIFT)
 /* Larger sizes or alignments fail before any arithmetic can overflow. */
-#define KA_MAX_REQ	(1ULL << 37)
+#define KA_MAX_REQ	0x2000000000ULL	/* 2^37 */
 
 struct ka_blk {
 	u64 hdr;
@@ -65,10 +65,12 @@ struct ka_heap {
 	u64 min_block;
 	u64 region_bytes;
 	u64 meta_bytes;
-	u64 live_blocks;
+	/*
+	 * Only what the hot paths cannot derive: live blocks are
+	 * allocs - frees, free bytes the area minus live blocks.
+	 */
 	u64 requested_bytes;
 	u64 usable_bytes;
-	u64 free_bytes;
 	u64 allocs;
 	u64 frees;
 	u64 failed_allocs;
@@ -224,8 +226,9 @@ static inline u64 ka_blk_need(size_t size, u64 min_block)
  */
 static inline u64 ka_blk_want(u64 need, size_t align, u64 min_block)
 {
+	/* Bit a of 0x117 is set for a = 0, 1, 2, 4, 8. */
 	if (likely(align <= KA_MIN_ALIGN))
-		return ka_is_pow2(align) || !align ? need : 0;
+		return (0x117U >> align) & 1 ? need : 0;
 	if (unlikely(!ka_is_pow2(align) || align > KA_MAX_REQ))
 		return 0;
 	return need + align + min_block - KA_HDR_SIZE;
@@ -246,14 +249,15 @@ static inline u64 ka_blk_gap(const struct ka_blk *b, size_t align,
 }
 
 /*
- * Carve an allocation of need bytes (payload aligned to align) out of
- * free block b, which the caller already took off its free structure.
- * Leading and trailing leftovers become free blocks the caller must put
- * on its free structure (*gap, *rem; NULL if none). Returns the block.
+ * Carve an allocation of need bytes for a request of req bytes (payload
+ * aligned to align) out of free block b, which the caller already took
+ * off its free structure. Leading and trailing leftovers become free
+ * blocks the caller must put on its free structure (*gap, *rem; NULL if
+ * none). Returns the block.
  */
 static inline struct ka_blk *ka_blk_carve(struct ka_blk *b, u64 need,
-					  size_t align, u64 min_block,
-					  struct ka_blk **gap,
+					  size_t req, size_t align,
+					  u64 min_block, struct ka_blk **gap,
 					  struct ka_blk **rem)
 {
 	u64 size = ka_blk_size(b);
@@ -274,48 +278,60 @@ static inline struct ka_blk *ka_blk_carve(struct ka_blk *b, u64 need,
 		ka_blk_set_free(*rem, size - need);
 		size = need;
 	}
-	ka_blk_set_used(b, size, 0, prev_free);
+	ka_blk_set_used(b, size, size - KA_HDR_SIZE - req, prev_free);
 	return b;
 }
 
-/* Account a block handed out for a request of size bytes. */
+/*
+ * Account a block handed out for a request of size bytes; its header
+ * already carries the slack.
+ */
 static inline void *ka_heap_note_alloc(struct ka_heap *h, struct ka_blk *b,
 				       size_t size)
 {
 	u64 bsize = ka_blk_size(b);
-	u64 usable = bsize - KA_HDR_SIZE;
 	uintptr_t end = (uintptr_t)b + bsize;
 	void *p = ka_blk_payload(b);
 
-	b->hdr |= (usable - size) << KA_SLACK_SHIFT;
 	ka_heap_mark(h, p);
 	if (end > h->top)
 		h->top = end;
 	h->allocs++;
-	h->live_blocks++;
 	h->requested_bytes += size;
-	h->usable_bytes += usable;
-	h->free_bytes -= bsize;
+	h->usable_bytes += bsize - KA_HDR_SIZE;
 	return p;
 }
 
-/*
- * Account a block given back. Its header keeps the magic and gains F:
- * if it is coalesced away, the stale header still tells a later double
- * free apart from a wild one.
- */
+/* Account a block given back; the caller coalesces it. */
 static inline void ka_heap_note_free(struct ka_heap *h, struct ka_blk *b)
 {
-	u64 bsize = ka_blk_size(b);
-	u64 usable = bsize - KA_HDR_SIZE;
+	u64 usable = ka_blk_size(b) - KA_HDR_SIZE;
 
 	ka_heap_unmark(h, ka_blk_payload(b));
 	h->frees++;
-	h->live_blocks--;
 	h->requested_bytes -= usable - ka_blk_slack(b);
 	h->usable_bytes -= usable;
-	h->free_bytes += bsize;
-	b->hdr = (b->hdr & ~(KA_SLACK_MASK << KA_SLACK_SHIFT)) | KA_F_FREE;
+}
+
+/*
+ * b is being merged into its free predecessor, so its header becomes
+ * stale payload. Marking it free lets a later double free of b be told
+ * apart from a wild one (ka_heap_bad_free()).
+ */
+static inline void ka_blk_mark_stale(struct ka_blk *b)
+{
+	b->hdr |= KA_F_FREE;
+}
+
+static inline u64 ka_heap_live_blocks(const struct ka_heap *h)
+{
+	return h->allocs - h->frees;
+}
+
+static inline u64 ka_heap_free_bytes(const struct ka_heap *h)
+{
+	return h->end - h->start - h->usable_bytes -
+	       KA_HDR_SIZE * ka_heap_live_blocks(h);
 }
 
 int ka_heap_init(struct ka_heap *h, void *base, size_t len, u64 min_block,

@@ -59,7 +59,7 @@ static void ff_fini(void *priv)
 
 /* Unaligned fast path: the block's remainder takes over its tree slot. */
 static struct ka_blk *ff_take_front(struct ff_priv *ff, struct ka_tnode *n,
-				    u64 need)
+				    u64 need, size_t req)
 {
 	struct ka_blk *b = &n->blk;
 	u64 size = ka_blk_size(b);
@@ -67,24 +67,24 @@ static struct ka_blk *ff_take_front(struct ff_priv *ff, struct ka_tnode *n,
 
 	if (size - need < FF_MIN) {
 		ka_tree_remove(&ff->t, n);
-		ka_blk_set_used(b, size, 0, 0);
+		ka_blk_set_used(b, size, size - KA_HDR_SIZE - req, 0);
 		return b;
 	}
 	rem = ka_blk_at((uintptr_t)b + need);
 	ka_blk_set_free(rem, size - need);
 	ka_tree_replace(&ff->t, n, ff_node(rem));
 	ka_tree_resized(&ff->t, ff_node(rem));
-	ka_blk_set_used(b, need, 0, 0);
+	ka_blk_set_used(b, need, need - KA_HDR_SIZE - req, 0);
 	return b;
 }
 
 static struct ka_blk *ff_take_aligned(struct ff_priv *ff, struct ka_tnode *n,
-				      u64 need, size_t align)
+				      u64 need, size_t size, size_t align)
 {
 	struct ka_blk *gap, *rem, *b;
 
 	ka_tree_remove(&ff->t, n);
-	b = ka_blk_carve(&n->blk, need, align, FF_MIN, &gap, &rem);
+	b = ka_blk_carve(&n->blk, need, size, align, FF_MIN, &gap, &rem);
 	if (gap)
 		ka_tree_insert(&ff->t, ff_node(gap));
 	if (rem)
@@ -110,9 +110,9 @@ static void *ff_alloc(void *priv, size_t size, size_t align)
 		return NULL;
 	}
 	if (likely(want == need))
-		b = ff_take_front(ff, n, need);
+		b = ff_take_front(ff, n, need, size);
 	else
-		b = ff_take_aligned(ff, n, need, align);
+		b = ff_take_aligned(ff, n, need, size, align);
 	p = ka_heap_note_alloc(&ff->h, b, size);
 	ka_unlock(&ff->h.lock);
 	return p;
@@ -130,6 +130,7 @@ static void ff_release(struct ff_priv *ff, struct ka_blk *b)
 	if (ka_blk_prev_is_free(b)) {
 		struct ka_blk *prev = ka_blk_prev(b);
 
+		ka_blk_mark_stale(b);
 		size += ka_blk_size(prev);
 		if (ka_blk_is_free(next)) {
 			size += ka_blk_size(next);

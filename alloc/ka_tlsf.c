@@ -22,9 +22,9 @@
 
 #define TLSF_NAME	"tlsf"
 #define SL_LOG2		5
-#define SL_COUNT	(1U << SL_LOG2)
+#define SL_COUNT	32U			/* 2^SL_LOG2 */
 #define FL_SHIFT	(SL_LOG2 + 3)		/* 8-byte granules */
-#define SMALL_SIZE	(1ULL << FL_SHIFT)	/* linear below this */
+#define SMALL_SIZE	256ULL			/* 2^FL_SHIFT: linear below */
 #define FL_COUNT	(KA_SIZE_BITS - FL_SHIFT + 1)
 
 struct tlsf_node {
@@ -62,12 +62,26 @@ static inline void mapping_insert(u64 size, u32 *fl, u32 *sl)
 	*sl = (size >> (f - SL_LOG2)) ^ SL_COUNT;
 }
 
-/* The first list whose every block holds size bytes. */
+/*
+ * The first list whose every block holds size bytes: size rounded up to
+ * the next list boundary. The rounding may carry into the next power of
+ * two; then t is 2 * SL_COUNT, which moves to (fl + 1, 0).
+ */
 static inline void mapping_search(u64 size, u32 *fl, u32 *sl)
 {
-	if (size >= SMALL_SIZE)
-		size += (1ULL << (ka_fls64(size) - 1 - SL_LOG2)) - 1;
-	mapping_insert(size, fl, sl);
+	u32 f, shift;
+	u64 t;
+
+	if (size < SMALL_SIZE) {
+		*fl = 0;
+		*sl = size >> 3;
+		return;
+	}
+	f = ka_fls64(size) - 1;
+	shift = f - SL_LOG2;
+	t = (size + (1ULL << shift) - 1) >> shift;
+	*fl = f - FL_SHIFT + 1 + (u32)(t >> (SL_LOG2 + 1));
+	*sl = t & (SL_COUNT - 1);
 }
 
 /* Head of the first non-empty list at or above (fl, sl), or NULL. */
@@ -154,7 +168,7 @@ static void tlsf_fini(void *priv)
 }
 
 static struct ka_blk *tlsf_take(struct tlsf_priv *t, u64 want, u64 need,
-				size_t align)
+				size_t size, size_t align)
 {
 	struct ka_blk *gap, *rem, *b;
 	struct tlsf_node *n;
@@ -165,7 +179,7 @@ static struct ka_blk *tlsf_take(struct tlsf_priv *t, u64 want, u64 need,
 	if (unlikely(!n))
 		return NULL;
 	list_remove(t, n, fl, sl);
-	b = ka_blk_carve(&n->blk, need, align, TLSF_MIN, &gap, &rem);
+	b = ka_blk_carve(&n->blk, need, size, align, TLSF_MIN, &gap, &rem);
 	if (unlikely(gap))
 		list_insert(t, gap);
 	if (rem)
@@ -183,7 +197,7 @@ static void *tlsf_alloc(void *priv, size_t size, size_t align)
 
 	ka_lock(&t->h.lock);
 	if (likely(need && want))
-		b = tlsf_take(t, want, need, align);
+		b = tlsf_take(t, want, need, size, align);
 	if (likely(b))
 		p = ka_heap_note_alloc(&t->h, b, size);
 	else
@@ -198,6 +212,7 @@ static void tlsf_release(struct tlsf_priv *t, struct ka_blk *b)
 	u64 size = ka_blk_size(b);
 
 	if (ka_blk_prev_is_free(b)) {
+		ka_blk_mark_stale(b);
 		b = ka_blk_prev(b);
 		size += ka_blk_size(b);
 		block_remove(t, b);

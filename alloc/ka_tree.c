@@ -181,10 +181,10 @@ struct ka_tnode *ka_tree_first_fit(const struct ka_tree *t, u64 size)
 	for (;;) {
 		if (n->left && n->left->max >= size)
 			n = n->left;
-		else if (tree_size(n) >= size)
-			return n;
-		else
+		else if (tree_size(n) < size)
 			n = n->right;
+		else
+			return n;
 	}
 }
 

@@ -28,12 +28,17 @@ fresh_module
 rm -rf /etc/kalloc/plan.d
 mkdir -p /etc/kalloc/plan.d
 
-step "start with a plan of two buffers"
+step "the unit is Type=notify: start returns once the plan is applied"
+expect_ok systemctl show -p Type --value kallocd
+assert_eq "$out" notify "kallocd.service Type"
+
+step "start with a plan of two buffers (and one buffer nobody planned)"
+expect_ok kallocctl alloc manual 2K
 printf 'alloc web0 4K\nalloc web1 1M\n' > "$plan"
 expect_ok systemctl start kallocd
 run systemctl is-active kallocd
 assert_eq "$out" active "kallocd state after start"
-assert_eq "$(names)" "web0 web1" "buffers after start"
+assert_eq "$(names)" "manual web0 web1" "buffers after start"
 assert_eq "$(buffer_field web0 size)" 4096 "size of web0"
 assert_eq "$(buffer_field web1 size)" 1048576 "size of web1"
 expect_ok systemctl show -p StatusText --value kallocd
@@ -42,8 +47,8 @@ expect_ok systemctl show -p StatusText --value kallocd
 step "reload with web2 added and web1 removed"
 printf 'alloc web0 4K\nalloc web2 8K\n' > "$plan"
 expect_ok systemctl reload kallocd
-poll 10 names_are "web0 web2" ||
-	fail "after reload expected 'web0 web2', got '$(names)'"
+poll 10 names_are "manual web0 web2" ||
+	fail "after reload expected 'manual web0 web2', got '$(names)'"
 assert_eq "$(buffer_field web2 size)" 8192 "size of web2"
 run systemctl is-active kallocd
 assert_eq "$out" active "kallocd state after reload"

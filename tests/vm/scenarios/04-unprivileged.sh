@@ -21,10 +21,12 @@ assert_eq "$(awk '{ print $2 }' <<< "$out")" 0000000000000000 "effective capabil
 
 step "alloc as nobody: Operation not permitted"
 expect_fail_with "Operation not permitted" 1 nobody kallocctl alloc x 1K
+assert_eq "$err" "Error: Operation not permitted" "the error line"
 assert_eq "$(list_json)" "$before" "buffers after the refused alloc"
 
 step "free as nobody: Operation not permitted"
 expect_fail_with "Operation not permitted" 1 nobody kallocctl free buffer
+assert_eq "$err" "Error: Operation not permitted" "the error line"
 assert_eq "$(list_json)" "$before" "buffers after the refused free"
 
 step "list as nobody works"

@@ -372,13 +372,20 @@ static int check_only(struct kallocd *kd)
 {
 	struct kalloc_plan_errors *errs = NULL;
 	struct kalloc_plan *plan = NULL;
+	char buf[1024];
+	size_t i;
 	int rc;
 
 	rc = kalloc_plan_load_dir(kd->plan_dir, &plan, &errs);
-	if (rc) {
-		log_plan_errors(errs);
-		if (rc == -ENOMEM)
-			kd_log(LOG_ERR, "out of memory");
+	/* Compiler style, so that editors can jump to file:line:col. */
+	for (i = 0; errs && i < errs->n; i++)
+		fprintf(stderr, "%s\n",
+			kalloc_plan_error_str(&errs->v[i], buf, sizeof(buf)));
+	if (rc == -ENOMEM) {
+		fprintf(stderr, "Error: out of memory\n");
+	} else if (rc) {
+		fprintf(stderr, "Error: plan has %zu errors\n",
+			errs->n + errs->dropped);
 	} else {
 		printf("plan OK: %zu buffers from %zu files in %s\n",
 		       kalloc_plan_nbuffers(plan), plan->nfiles, kd->plan_dir);
@@ -391,7 +398,7 @@ static int check_only(struct kallocd *kd)
 static const char *const outcome_text[] = {
 	[KD_APPLIED] = "plan applied",
 	[KD_PLAN_ERROR] = "plan has errors, previous state kept",
-	[KD_KERNEL_ERROR] = "plan applied with kernel errors",
+	[KD_KERNEL_ERROR] = "kernel errors, see the journal",
 };
 
 /* systemd's ExecReload: SIGHUP the daemon, return once it has reloaded. */

@@ -2,7 +2,7 @@
 /*
  * ka_bestfit.c - exact best fit in O(log n).
  *
- * Every free block sits in a treap (ka_tree.h) ordered by (size,
+ * Every free block sits in an AVL tree (ka_tree.h) ordered by (size,
  * address). alloc() descends once to the smallest block of at least the
  * wanted size, the lowest-addressed among equal sizes, so ties resolve
  * towards low addresses and the footprint stays compact. The block is
@@ -38,7 +38,7 @@ static int bf_init(void *priv, void *base, size_t len)
 	err = ka_heap_init(&bf->h, base, len, BF_MIN, &first);
 	if (err)
 		return err;
-	ka_tree_init(&bf->t, KA_TREE_BY_SIZE, (uintptr_t)base);
+	ka_tree_init(&bf->t, KA_TREE_BY_SIZE);
 	ka_tree_insert(&bf->t, bf_node(first));
 	return 0;
 }

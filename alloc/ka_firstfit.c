@@ -2,7 +2,7 @@
 /*
  * ka_firstfit.c - address-ordered first fit in O(log n).
  *
- * Every free block sits in an address-ordered treap (ka_tree.h) whose
+ * Every free block sits in an address-ordered AVL tree (ka_tree.h) whose
  * nodes record the largest block in their subtree. alloc() descends to
  * the lowest-addressed block that fits: left whenever the left subtree's
  * largest block is big enough, else this node, else right. No list is
@@ -45,7 +45,7 @@ static int ff_init(void *priv, void *base, size_t len)
 	err = ka_heap_init(&ff->h, base, len, FF_MIN, &first);
 	if (err)
 		return err;
-	ka_tree_init(&ff->t, KA_TREE_BY_ADDR, (uintptr_t)base);
+	ka_tree_init(&ff->t, KA_TREE_BY_ADDR);
 	ka_tree_insert(&ff->t, ff_node(first));
 	return 0;
 }
@@ -73,7 +73,7 @@ static struct ka_blk *ff_take_front(struct ff_priv *ff, struct ka_tnode *n,
 	rem = ka_blk_at((uintptr_t)b + need);
 	ka_blk_set_free(rem, size - need);
 	ka_tree_replace(&ff->t, n, ff_node(rem));
-	ka_tree_resized(&ff->t, ff_node(rem));
+	ka_tree_resized(&ff->t, ff_node(rem), size);
 	ka_blk_set_used(b, need, need - KA_HDR_SIZE - req, 0);
 	return b;
 }
@@ -129,19 +129,22 @@ static void ff_release(struct ff_priv *ff, struct ka_blk *b)
 
 	if (ka_blk_prev_is_free(b)) {
 		struct ka_blk *prev = ka_blk_prev(b);
+		u64 old = ka_blk_size(prev);
 
 		ka_blk_mark_stale(b);
-		size += ka_blk_size(prev);
+		size += old;
 		if (ka_blk_is_free(next)) {
 			size += ka_blk_size(next);
 			ka_tree_remove(&ff->t, ff_node(next));
 		}
 		ka_blk_set_free(prev, size);
-		ka_tree_resized(&ff->t, ff_node(prev));
+		ka_tree_resized(&ff->t, ff_node(prev), old);
 	} else if (ka_blk_is_free(next)) {
-		ka_blk_set_free(b, size + ka_blk_size(next));
+		u64 old = ka_blk_size(next);
+
+		ka_blk_set_free(b, size + old);
 		ka_tree_replace(&ff->t, ff_node(next), ff_node(b));
-		ka_tree_resized(&ff->t, ff_node(b));
+		ka_tree_resized(&ff->t, ff_node(b), old);
 	} else {
 		ka_blk_set_free(b, size);
 		ka_tree_insert(&ff->t, ff_node(b));

@@ -1,35 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ka_tree.c - treap of free blocks, see ka_tree.h for the design.
+ * ka_tree.c - AVL tree of free blocks, see ka_tree.h for the design.
  *
- * Insert descends to a leaf and rotates the new node up while its
- * priority beats its parent's. Remove rotates the node down, always
- * lifting the child of higher priority, until it has at most one child,
- * then splices it out. Rotations keep each subtree's block set, so the
- * subtree maximum needs recomputing only for the two rotated nodes; after
- * a splice or a size change it is recomputed upwards until a node's value
- * stops changing.
+ * Every change is followed by a retrace from the lowest changed node up:
+ * each node's height (and, in address order, subtree maximum) is pulled
+ * from its children, and a node whose subtrees' heights differ by two is
+ * rotated back into balance. The retrace stops at the first node whose
+ * subtree reports the same height and maximum as before, because nothing
+ * above it can have changed. Insert pre-raises the maxima on its way
+ * down, so it usually stops after a level or two.
+ *
+ * Remove swaps a node with two children with its in-order successor
+ * first. That swap changes which block sits below the successor's old
+ * position, so the retrace after it must not stop before it has passed
+ * the successor's new position.
+ *
+ * A size-change that keeps a node's place in address order (first-fit
+ * splitting the front off a block or merging a neighbour in) touches no
+ * heights: only the maxima above it are walked, and only while they
+ * change.
  */
 #include "ka_tree.h"
 
-void ka_tree_init(struct ka_tree *t, enum ka_tree_order order, u64 seed)
+void ka_tree_init(struct ka_tree *t, enum ka_tree_order order)
 {
 	t->root = NULL;
 	t->count = 0;
-	t->seed = seed | 1;
 	t->order = order;
 }
 
-/* xorshift64*: cheap, and only the heap shape depends on it. */
-static u64 tree_rand(struct ka_tree *t)
+static inline u64 tree_height(const struct ka_tnode *n)
 {
-	u64 x = t->seed;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	t->seed = x;
-	return x * 0x2545f4914f6cdd1dULL;
+	return n ? n->height : 0;
 }
 
 static inline u64 tree_size(const struct ka_tnode *n)
@@ -67,19 +69,40 @@ static inline struct ka_tnode **tree_link(struct ka_tree *t,
 	return parent->left == n ? &parent->left : &parent->right;
 }
 
-/* Recompute subtree maxima from n up while they change. */
-static void tree_fix_up(struct ka_tree *t, struct ka_tnode *n)
+/*
+ * n lost (n's old size was old): only subtrees whose maximum was exactly
+ * old can shrink, so the walk stops at the first that had a bigger one.
+ */
+static void tree_fix_shrunk(struct ka_tnode *n, u64 old)
 {
-	if (t->order != KA_TREE_BY_ADDR)
-		return;
-	while (n) {
+	while (n && n->max == old) {
 		u64 m = tree_calc_max(n);
 
-		if (m == n->max)
+		if (m == old)
 			break;
 		n->max = m;
 		n = n->parent;
 	}
+}
+
+/* n grew to size: raise maxima until one already covers it. */
+static void tree_fix_grown(struct ka_tnode *n, u64 size)
+{
+	while (n && n->max < size) {
+		n->max = size;
+		n = n->parent;
+	}
+}
+
+/* Recompute n's height and subtree maximum from its children. */
+static inline void tree_pull(const struct ka_tree *t, struct ka_tnode *n)
+{
+	u64 hl = tree_height(n->left);
+	u64 hr = tree_height(n->right);
+
+	n->height = 1 + (hl > hr ? hl : hr);
+	if (t->order == KA_TREE_BY_ADDR)
+		n->max = tree_calc_max(n);
 }
 
 /* Rotate n above its parent p; both keep their in-order position. */
@@ -102,8 +125,60 @@ static void tree_rotate_up(struct ka_tree *t, struct ka_tnode *n)
 	}
 	p->parent = n;
 	n->parent = g;
-	n->max = p->max;
-	p->max = tree_calc_max(p);
+	tree_pull(t, p);
+	tree_pull(t, n);
+}
+
+/*
+ * Restore the AVL property at n, whose subtrees are balanced and whose
+ * heights differ by at most two. Returns the node now at n's position,
+ * with height and maximum exact.
+ */
+static struct ka_tnode *tree_rebalance(struct ka_tree *t, struct ka_tnode *n)
+{
+	u64 hl = tree_height(n->left);
+	u64 hr = tree_height(n->right);
+	struct ka_tnode *c;
+
+	if (hl > hr + 1) {
+		c = n->left;
+		if (tree_height(c->right) > tree_height(c->left))
+			tree_rotate_up(t, c->right);
+		c = n->left;
+	} else if (hr > hl + 1) {
+		c = n->right;
+		if (tree_height(c->left) > tree_height(c->right))
+			tree_rotate_up(t, c->left);
+		c = n->right;
+	} else {
+		tree_pull(t, n);
+		return n;
+	}
+	tree_rotate_up(t, c);
+	return c;
+}
+
+/*
+ * Rebalance and pull from n up to the root. Once past barrier (at once if
+ * it is NULL), stop at the first subtree whose height and maximum did not
+ * change: nothing above it can have.
+ */
+static void tree_retrace(struct ka_tree *t, struct ka_tnode *n,
+			 const struct ka_tnode *barrier)
+{
+	while (n) {
+		u64 height = n->height;
+		u64 max = n->max;
+		bool passed = !barrier || n == barrier;
+
+		n = tree_rebalance(t, n);
+		if (passed) {
+			barrier = NULL;
+			if (n->height == height && n->max == max)
+				break;
+		}
+		n = n->parent;
+	}
 }
 
 void ka_tree_insert(struct ka_tree *t, struct ka_tnode *n)
@@ -112,37 +187,83 @@ void ka_tree_insert(struct ka_tree *t, struct ka_tnode *n)
 	struct ka_tnode *p = NULL;
 	u64 size = tree_size(n);
 
-	while (*link) {
-		p = *link;
-		if (p->max < size)
-			p->max = size;
-		link = tree_less(t, n, p) ? &p->left : &p->right;
+	if (t->order == KA_TREE_BY_ADDR) {
+		while (*link) {
+			p = *link;
+			if (p->max < size)
+				p->max = size;
+			link = (uintptr_t)n < (uintptr_t)p ?
+			       &p->left : &p->right;
+		}
+	} else {
+		while (*link) {
+			p = *link;
+			link = tree_less(t, n, p) ? &p->left : &p->right;
+		}
 	}
 	n->left = NULL;
 	n->right = NULL;
 	n->parent = p;
-	n->max = size;
-	n->prio = tree_rand(t);
+	/* Size order keeps max 0 everywhere, so retraces compare equal. */
+	n->max = t->order == KA_TREE_BY_ADDR ? size : 0;
+	n->height = 1;
 	*link = n;
-	while (n->parent && n->parent->prio < n->prio)
-		tree_rotate_up(t, n);
 	t->count++;
+	tree_retrace(t, p, NULL);
+}
+
+/*
+ * Exchange n (two children) with its in-order successor s, the leftmost
+ * node of n's right subtree, so n can be spliced out where s was. Heights
+ * go with the positions; maxima are fixed by the retrace after.
+ */
+static void tree_swap_succ(struct ka_tree *t, struct ka_tnode *n,
+			   struct ka_tnode *s)
+{
+	struct ka_tnode *s_right = s->right;
+	struct ka_tnode *s_parent = s->parent;
+	u64 height = s->height;
+
+	*tree_link(t, n->parent, n) = s;
+	s->parent = n->parent;
+	s->left = n->left;
+	s->left->parent = s;
+	s->height = n->height;
+	s->max = n->max;
+	if (s_parent == n) {
+		s->right = n;
+		n->parent = s;
+	} else {
+		s->right = n->right;
+		s->right->parent = s;
+		s_parent->left = n;
+		n->parent = s_parent;
+	}
+	n->left = NULL;
+	n->right = s_right;
+	if (s_right)
+		s_right->parent = n;
+	n->height = height;
 }
 
 void ka_tree_remove(struct ka_tree *t, struct ka_tnode *n)
 {
+	struct ka_tnode *barrier = NULL;
 	struct ka_tnode *child, *p;
 
-	while (n->left && n->right)
-		tree_rotate_up(t, n->left->prio > n->right->prio ?
-			       n->left : n->right);
+	if (n->left && n->right) {
+		barrier = n->right;
+		while (barrier->left)
+			barrier = barrier->left;
+		tree_swap_succ(t, n, barrier);
+	}
 	child = n->left ? n->left : n->right;
 	p = n->parent;
 	if (child)
 		child->parent = p;
 	*tree_link(t, p, n) = child;
 	t->count--;
-	tree_fix_up(t, p);
+	tree_retrace(t, p, barrier);
 }
 
 /*
@@ -157,7 +278,7 @@ void ka_tree_replace(struct ka_tree *t, struct ka_tnode *old,
 	new->right = old->right;
 	new->parent = old->parent;
 	new->max = old->max;
-	new->prio = old->prio;
+	new->height = old->height;
 	if (new->left)
 		new->left->parent = new;
 	if (new->right)
@@ -165,10 +286,20 @@ void ka_tree_replace(struct ka_tree *t, struct ka_tnode *old,
 	*tree_link(t, new->parent, old) = new;
 }
 
-/* n's block grew or shrank without moving past any other node. */
-void ka_tree_resized(struct ka_tree *t, struct ka_tnode *n)
+/*
+ * n's block changed from old bytes to its current size without moving
+ * past any other node (address order only).
+ */
+void ka_tree_resized(struct ka_tree *t, struct ka_tnode *n, u64 old)
 {
-	tree_fix_up(t, n);
+	u64 size = tree_size(n);
+
+	if (t->order != KA_TREE_BY_ADDR)
+		return;
+	if (size > old)
+		tree_fix_grown(n, size);
+	else
+		tree_fix_shrunk(n, old);
 }
 
 /* Lowest-addressed block of at least size bytes (address order only). */
@@ -252,6 +383,25 @@ static const char *tree_check_blk(const struct ka_heap *h,
 	return NULL;
 }
 
+/* Links, the AVL height and balance, and the subtree maximum of n. */
+static const char *tree_check_shape(const struct ka_tree *t,
+				    const struct ka_tnode *n)
+{
+	u64 hl = tree_height(n->left);
+	u64 hr = tree_height(n->right);
+
+	if ((n->left && n->left->parent != n) ||
+	    (n->right && n->right->parent != n))
+		return "child's parent link broken";
+	if (n->height != 1 + (hl > hr ? hl : hr))
+		return "stored height wrong";
+	if (hl > hr + 1 || hr > hl + 1)
+		return "subtree heights differ by more than one";
+	if (t->order == KA_TREE_BY_ADDR && n->max != tree_calc_max(n))
+		return "subtree maximum wrong";
+	return NULL;
+}
+
 static const char *tree_check_node(const struct ka_tree *t,
 				   const struct ka_heap *h,
 				   const struct ka_tnode *n,
@@ -259,23 +409,18 @@ static const char *tree_check_node(const struct ka_tree *t,
 {
 	const char *err = tree_check_blk(h, n);
 
-	if (err)
-		return err;
-	if ((n->left && (n->left->parent != n || n->left->prio > n->prio)) ||
-	    (n->right && (n->right->parent != n || n->right->prio > n->prio)))
-		return "child link or heap priority broken";
-	if (prev && !tree_less(t, prev, n))
-		return "tree out of order";
-	if (t->order == KA_TREE_BY_ADDR && n->max != tree_calc_max(n))
-		return "subtree maximum wrong";
-	return NULL;
+	if (!err)
+		err = tree_check_shape(t, n);
+	if (!err && prev && !tree_less(t, prev, n))
+		err = "tree out of order";
+	return err;
 }
 
 /*
  * In-order walk: every node a free block, search order strict, parent
- * links consistent, heap property on priorities (the treap's balance
- * invariant), subtree maxima exact, and as many nodes as the physical
- * walk found free blocks, so each free block is in the tree exactly once.
+ * links consistent, AVL heights exact and balanced, subtree maxima exact,
+ * and as many nodes as the physical walk found free blocks, so each free
+ * block is in the tree exactly once.
  */
 int ka_tree_check(const struct ka_tree *t, const struct ka_heap *h,
 		  const char *policy, u64 free_blocks)

@@ -249,6 +249,10 @@ int kat_free_idx(struct kat *k, size_t i)
 	if (rc)
 		return kat_fail(k, "free(+%#lx) of a live block = %d",
 				(unsigned long)(b->p - k->base), rc);
+	usable = k->ops->usable_size(k->priv, b->p);
+	if (usable)
+		return kat_fail(k, "usable_size(+%#lx) = %zu after free, want 0",
+				(unsigned long)(b->p - k->base), usable);
 	kat_iv_remove(k, (uintptr_t)b->p);
 	k->frees++;
 	k->req_bytes -= b->size;
@@ -279,7 +283,13 @@ int kat_realloc_idx(struct kat *k, size_t i, size_t size, size_t align)
 
 int kat_bad_free(struct kat *k, void *p, int want)
 {
-	int rc = k->ops->free(k->priv, p);
+	size_t usable = k->ops->usable_size(k->priv, p);
+	int rc;
+
+	if (usable)
+		return kat_fail(k, "usable_size(%p, +%#lx) = %zu, not a live block",
+				p, (unsigned long)((u8 *)p - k->base), usable);
+	rc = k->ops->free(k->priv, p);
 
 	if (!rc)
 		return kat_fail(k, "bad free(%p, +%#lx) accepted", p,

@@ -74,7 +74,10 @@ int kat_alloc(struct kat *k, size_t size, size_t align, u8 **out);
 int kat_free_idx(struct kat *k, size_t i);
 /* Alloc a new block, copy min(old, new) bytes, free the old one. */
 int kat_realloc_idx(struct kat *k, size_t i, size_t size, size_t align);
-/* A free() the policy must refuse; want is -EINVAL, -EALREADY or 0 (either). */
+/*
+ * A free() the policy must refuse (and usable_size() must say 0 first);
+ * want is -EINVAL, -EALREADY or 0 (either).
+ */
 int kat_bad_free(struct kat *k, void *p, int want);
 /* Compare the policy's stats with the model. */
 int kat_stats(struct kat *k);

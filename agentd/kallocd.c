@@ -384,8 +384,9 @@ static int check_only(struct kallocd *kd)
 	if (rc == -ENOMEM) {
 		fprintf(stderr, "Error: out of memory\n");
 	} else if (rc) {
-		fprintf(stderr, "Error: plan has %zu errors\n",
-			errs->n + errs->dropped);
+		i = errs->n + errs->dropped;
+		fprintf(stderr, "Error: plan has %zu error%s\n", i,
+			i == 1 ? "" : "s");
 	} else {
 		printf("plan OK: %zu buffers from %zu files in %s\n",
 		       kalloc_plan_nbuffers(plan), plan->nfiles, kd->plan_dir);

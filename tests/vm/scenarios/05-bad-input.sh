@@ -20,25 +20,25 @@ refused() {
 }
 
 step "size 0: out of range, from the kernel"
-refused "out of range" 1 alloc zero 0
+refused "integer out of range (attribute size)" 1 alloc zero 0
 step "over the 64 MiB budget"
-refused "budget" 1 alloc huge 100M
+refused "exceeds the remaining budget" 1 alloc huge 100M
 step "over the 1 GiB maximum"
-refused "out of range" 1 alloc toobig 2G
+refused "integer out of range (attribute size)" 1 alloc toobig 2G
 step "an unparsable size is a usage error"
-refused "12Q" 2 alloc bad 12Q
+refused 'invalid size "12Q"' 2 alloc bad 12Q
 step "an empty name"
-refused "name" 1 alloc "" 1K
+refused "KALLOC_BUFFER_A_NAME is empty" 1 alloc "" 1K
 step "a name of 40 characters"
-refused "name" 1 alloc "$(printf 'n%.0s' {1..40})" 1K
+refused "(attribute name)" 1 alloc "$(printf 'n%.0s' {1..40})" 1K
 step "a name with a character outside [A-Za-z0-9_.-]"
-refused "name" 1 alloc "bad/name" 1K
+refused "character outside [A-Za-z0-9_.-]" 1 alloc "bad/name" 1K
 step "a duplicate name"
-refused "exists" 1 alloc keep1 8K
+refused "a buffer named 'keep1' exists already" 1 alloc keep1 8K
 assert_eq "$(buffer_field keep1 size)" 4096 "size of keep1 after the duplicate"
 step "free of an unknown name"
 refused "no buffer" 1 free nosuch
 step "a missing argument is a usage error"
-refused "" 2 alloc onlyname
+refused "usage: kallocctl alloc NAME SIZE" 2 alloc onlyname
 step "an unknown command is a usage error"
-refused "" 2 frobnicate
+refused 'unknown command "frobnicate"' 2 frobnicate

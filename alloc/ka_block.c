@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ka_block.c - the cold half of the boundary-tag layer in ka_block.h:
+ * The cold half of the boundary-tag layer in ka_block.h:
  * laying out a region, refusing bad frees, stats and the physical walk
  * that check() of every fit policy starts with.
  *

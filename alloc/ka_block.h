@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * ka_block.h - boundary-tagged blocks shared by the fit policies
+ * Boundary-tagged blocks shared by the fit policies
  * (first-fit, best-fit and TLSF).
  *
  * A region after init() looks like this:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ka_firstfit.c - address-ordered first fit in O(log n).
+ * Address-ordered first fit in O(log n).
  *
  * Every free block sits in an address-ordered AVL tree (ka_tree.h) whose
  * nodes record the largest block in their subtree. alloc() descends to
@@ -205,6 +205,10 @@ static int ff_check(void *priv)
 	err = ka_heap_check(&ff->h, FF_NAME, &nfree);
 	if (!err)
 		err = ka_tree_check(&ff->t, &ff->h, FF_NAME, nfree);
+	if (!err && ff->t.count != nfree) {
+		ka_warn("%s: check: a free block is not in the tree\n", FF_NAME);
+		err = -EFAULT;
+	}
 	ka_unlock(&ff->h.lock);
 	return err;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ka_tlsf.c - two-level segregated fit in O(1), after mattconte/tlsf.
+ * Two-level segregated fit in O(1), after mattconte/tlsf.
  *
  * Free blocks sit on doubly linked lists, one per size class. The first
  * level splits sizes by powers of two (fls), the second splits each power

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * ka_tree.c - AVL tree of free blocks, see ka_tree.h for the design.
+ * AVL tree of free blocks; the design is in the header.
  *
  * Every change is followed by a retrace from the lowest changed node up:
  * each node's height (and, in address order, subtree maximum) is pulled
@@ -419,11 +419,13 @@ static const char *tree_check_node(const struct ka_tree *t,
 /*
  * In-order walk: every node a free block, search order strict, parent
  * links consistent, AVL heights exact and balanced, subtree maxima exact,
- * and as many nodes as the physical walk found free blocks, so each free
- * block is in the tree exactly once.
+ * and exactly t->count nodes, no more than limit (the free blocks the
+ * physical walk found: a cycle cannot run on). The caller compares the
+ * counts of its trees with the free blocks, so each free block is in a
+ * tree exactly once.
  */
 int ka_tree_check(const struct ka_tree *t, const struct ka_heap *h,
-		  const char *policy, u64 free_blocks)
+		  const char *policy, u64 limit)
 {
 	const struct ka_tnode *n = t->root;
 	const struct ka_tnode *prev = NULL;
@@ -436,13 +438,13 @@ int ka_tree_check(const struct ka_tree *t, const struct ka_heap *h,
 		n = n->left;
 	while (!err && n) {
 		err = tree_check_node(t, h, n, prev);
-		if (!err && ++seen > free_blocks)
+		if (!err && ++seen > limit)
 			err = "more tree nodes than free blocks";
 		prev = n;
 		n = tree_next(n);
 	}
-	if (!err && (seen != free_blocks || seen != t->count))
-		err = "tree node count differs from free blocks";
+	if (!err && seen != t->count)
+		err = "tree node count differs from its counter";
 	if (err) {
 		ka_warn("%s: check: %s\n", policy, err);
 		return -EFAULT;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * ka_tree.h - the balanced tree of free blocks behind first-fit and
+ * The balanced tree of free blocks behind first-fit and
  * best-fit.
  *
  * An AVL tree: the heights of every node's two subtrees differ by at most
@@ -55,6 +55,6 @@ struct ka_tnode *ka_tree_first_fit(const struct ka_tree *t, u64 size);
 struct ka_tnode *ka_tree_best_fit(const struct ka_tree *t, u64 size);
 u64 ka_tree_largest(const struct ka_tree *t);
 int ka_tree_check(const struct ka_tree *t, const struct ka_heap *h,
-		  const char *policy, u64 free_blocks);
+		  const char *policy, u64 limit);
 
 #endif /* KA_TREE_H */

@@ -618,6 +618,8 @@ static void write_dat(const char *path)
 		fprintf(f, " %s", wl_names[sc]);
 	for (sc = 0; sc < WL_NR; sc++)
 		fprintf(f, " p99_%s", wl_names[sc]);
+	for (sc = 0; sc < WL_NR; sc++)
+		fprintf(f, " frag_%s", wl_names[sc]);
 	fprintf(f, "\n");
 	for (p = 0; p < NPOLS; p++) {
 		fprintf(f, "%s", bench_pols[p]->name);
@@ -625,6 +627,8 @@ static void write_dat(const char *path)
 			fprintf(f, " %.3f", results[sc][p].ops_us);
 		for (sc = 0; sc < WL_NR; sc++)
 			fprintf(f, " %.1f", results[sc][p].p99);
+		for (sc = 0; sc < WL_NR; sc++)
+			fprintf(f, " %.1f", results[sc][p].frag);
 		fprintf(f, "\n");
 	}
 	fclose(f);

@@ -1,15 +1,16 @@
 # plot.gp - docs/bench.png from kabench's data files.
-# gnuplot -e "dir='alloc/build'; out='docs/bench.png'" alloc/bench/plot.gp
-# Reads dir/bench-ops.dat (ops/us and p99 per policy and scenario) and
-# dir/bench-mt.dat (aggregate ops/us per thread count).
-if (!exists("dir")) dir = "build"
+# gnuplot -e "base='alloc/build/bench'; out='docs/bench.png'" alloc/bench/plot.gp
+# Reads base-ops.dat (ops/us, p99 and fragmentation per policy and
+# scenario) and base-mt.dat (aggregate ops/us per thread count), which
+# kabench -c base.csv writes.
+if (!exists("base")) base = "build/bench"
 if (!exists("out")) out = "bench.png"
-ops = dir . "/bench-ops.dat"
-mt = dir . "/bench-mt.dat"
+ops = base . "-ops.dat"
+mt = base . "-mt.dat"
 
-set terminal pngcairo size 1500,1000 font "DejaVu Sans,10"
+set terminal pngcairo size 1500,1000 font "DejaVu Sans,10" noenhanced
 set output out
-set multiplot layout 2,2 title "kalloc allocator policies vs glibc (kabench, single process)"
+set multiplot layout 2,2 columnsfirst title "kalloc allocator policies vs glibc (kabench, single process)"
 
 set style data histograms
 set style histogram clustered gap 1
@@ -26,6 +27,11 @@ plot for [c=2:5] ops using c:xtic(1)
 set title "latency p99 per op, 1 thread (ns, log scale; lower is better)"
 set ylabel "ns"
 plot for [c=6:9] ops using c:xtic(1)
+
+set title "fragmentation: peak footprint / peak requested - 1 (%, log scale, floor 0.1; lower is better)"
+set ylabel "%"
+set logscale y
+plot for [c=10:13] ops using (column(c) > 0.1 ? column(c) : 0.1):xtic(1) title columnheader(c)
 
 unset logscale y
 set style data linespoints

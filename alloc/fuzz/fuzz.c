@@ -25,6 +25,11 @@
 #include "kat.h"
 
 #define FZ_REGION	(256u << 10)
+/*
+ * A slab needs a page per size class in use before its small requests
+ * can be promised anything: 2 MiB gives it 128 pages for 57 classes.
+ */
+#define FZ_SLAB_REGION	(2u << 20)
 #define FZ_CAP		1024
 
 /* The registry is included twice: declarations, then the table. */
@@ -69,7 +74,7 @@ static size_t fz_size(struct fz_in *in, unsigned int cls, bool *bad)
 {
 	static const size_t invalid[] = {
 		0, SIZE_MAX, SIZE_MAX - 7, SIZE_MAX - 4096, SIZE_MAX / 2 + 1,
-		FZ_REGION + 1, (size_t)1 << 40, 0,
+		FZ_SLAB_REGION + 1, (size_t)1 << 40, 0,
 	};
 	unsigned int v = fz_byte(in) | fz_byte(in) << 8;
 
@@ -124,7 +129,7 @@ static void fz_double_free(struct kat *k, size_t i)
 static void fz_wild_free(struct kat *k, struct fz_in *in)
 {
 	unsigned int v = fz_byte(in) | fz_byte(in) << 8 | fz_byte(in) << 16;
-	u8 *p = k->base + v % (FZ_REGION + 8192) - 4096;
+	u8 *p = k->base + v % (k->len + 8192) - 4096;
 	size_t i;
 
 	for (i = 0; i < k->nlive; i++)
@@ -178,7 +183,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		fprintf(stderr, "fuzz: no policy compiled in\n");
 		exit(1);
 	}
-	if (posix_memalign(&fz_region, 2u << 20, FZ_REGION))
+	if (posix_memalign(&fz_region, 2u << 20, FZ_SLAB_REGION))
 		exit(1);
 	if (!want)
 		return 0;
@@ -197,9 +202,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	struct fz_in in = { data, size };
 	unsigned int pol;
 	struct kat k;
+	size_t len;
 
 	pol = fz_pinned >= 0 ? (unsigned int)fz_pinned : fz_byte(&in) % fz_npol;
-	FZ(&k, kat_open_in(&k, fz_policies[pol], fz_region, FZ_REGION, FZ_CAP));
+	len = strcmp(fz_policies[pol]->name, "slab") ? FZ_REGION : FZ_SLAB_REGION;
+	FZ(&k, kat_open_in(&k, fz_policies[pol], fz_region, len, FZ_CAP));
 	while (in.n) {
 		fz_op(&k, &in);
 		FZ(&k, kat_check(&k));

@@ -128,6 +128,13 @@ struct ka_pcpu_slot {
 };
 
 extern _Thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
+/*
+ * The last instance this thread looked up, by generation, and its cache:
+ * a thread working on one instance finds its cache with one compare.
+ * Generations are never reused, so a stale pair never matches.
+ */
+extern _Thread_local u64 ka_pcpu_last_gen;
+extern _Thread_local void *ka_pcpu_last_cache;
 
 struct ka_pcpu_cache;
 
@@ -158,10 +165,8 @@ void ka_pcpu_for_each(struct ka_pcpu *pc, ka_pcpu_fn fn, void *arg);
  */
 static inline void *ka_pcpu_get(struct ka_pcpu *pc)
 {
-	struct ka_pcpu_slot *s = &ka_pcpu_slots[pc->slot];
-
-	if (likely(s->gen == pc->gen))
-		return s->cache;
+	if (likely(ka_pcpu_last_gen == pc->gen))
+		return ka_pcpu_last_cache;
 	return ka_pcpu_get_slow(pc);
 }
 

@@ -5,55 +5,79 @@
  * Layers, from the fast path down:
  *
  * 1. Magazines. Every CPU (kernel) or thread (userspace) has, per size
- *    class, a magazine of up to KS_MAG free objects (ka_pcpu_get()).
- *    alloc pops one, free pushes one: no lock, no atomic. The class comes
- *    from a byte table indexed by (size + 7) / 8.
+ *    class, a magazine of up to KS_MAG free objects (ka_pcpu_get()),
+ *    fewer for big objects (about KS_MAG_BYTES worth, at least
+ *    KS_MAG_MIN): free objects cached per class are memory no other
+ *    class can use, and a magazine that random-walks between empty and
+ *    full still goes ~(limit / 2)^2 operations between depot visits,
+ *    each stored with its index in its page. alloc pops one, free pushes
+ *    one: no lock, no atomic, no division. The class comes from a byte
+ *    table indexed by (size + 7) / 8. The magazine also holds its
+ *    class's counters, so the fast path writes one cache-local struct
+ *    and the object's state u16, nothing else.
  * 2. The depot: per class, under the class lock, the slab pages that
- *    have free objects ("partial" list). An empty magazine is refilled
- *    with KS_BATCH objects from it, a full one gives KS_BATCH back.
+ *    still have objects to give ("partial" list). An empty magazine is
+ *    refilled with half a magazine from it, a full one gives half
+ *    back. Pages are carved lazily: a page taken from the pool starts
+ *    with no object carved and hands out objects in address order, so
+ *    taking a page costs O(1) and touches no object state.
  * 3. The page pool: the region is cut into naturally aligned pages of
- *    KS_PAGE bytes (smaller for small regions). A class takes a page
- *    when its partial list runs dry and gives it back once all of its
- *    objects are free again (one empty page per class is kept to stop a
- *    class from trading the same page back and forth).
+ *    KS_PAGE bytes (smaller for small regions) with a bitmap of the free
+ *    ones. Pages are taken lowest address first, which keeps the
+ *    footprint low. A class gives a page back the moment all of its
+ *    carved objects are back in the depot: no class hoards empty pages.
+ *    When the pool runs dry, alloc flushes the caller's magazines (the
+ *    objects they pin may be all that keeps pages from the pool) and
+ *    tries again once.
+ * 4. Large objects. Sizes above the largest class, and alignments no
+ *    class can honour, get a run of contiguous pages from the pool,
+ *    aligned as asked (lowest fitting run first; a bitmap walk over free
+ *    and used stretches, a slow path). The run's size and the bytes asked
+ *    for live in the page descriptor of its first page.
  *
  * Object state lives outside the objects, at the end of each page: a
  * u16 per object holding the size that was asked for (0: free) and a
- * u16 stack of the indices of free objects the depot holds. A page
- * descriptor array at the start of the region says which class each page
- * belongs to. So a free of a pointer outside the pages, inside a page no
- * class owns, or not at an object start is refused with -EINVAL and a
- * free of an object whose u16 is 0 (in a magazine, in the depot or never
- * handed out) with -EALREADY, before anything is written. The object
- * index is (offset * reciprocal) >> 32: no division.
+ * u16 stack of the indices of free objects the depot holds. The page
+ * descriptor array at the start of the region says which class or run
+ * owns each page. So a free of a pointer outside the pages, inside a
+ * page nobody owns, not at an object start or not carved yet is
+ * refused with -EINVAL, and a free of an object whose u16 is 0 (in a
+ * magazine or in the depot) or of a large block already given back with
+ * -EALREADY, before anything is written. The object index is
+ * (offset * reciprocal) >> 32: no division.
  *
  * Classes: 8, 16, then steps of 16 up to 128 and eight classes per power
  * of two up to 8 KiB, so rounding wastes at most 1/8. Objects start at
  * page offset 0, so objects of a power-of-two class are naturally
  * aligned; alignment > 8 picks the first class whose size is a multiple
- * of the alignment. Requests above the largest class (8 KiB with 64 KiB
- * pages) return NULL: slab serves small objects only.
+ * of the alignment.
  *
- * Counters (allocs, frees, requested and usable bytes) are kept per
- * cache and summed by stats(), so the fast path touches shared data only
- * in the object's own state u16.
+ * Counters are kept per magazine and summed by stats(); usable bytes are
+ * live objects times the class size.
  */
 #include "ka_policy.h"
 
 #define KS_PAGE_SHIFT	16
 #define KS_MAG		32		/* objects per magazine */
-#define KS_BATCH	(KS_MAG / 2)	/* moved per refill / flush */
+#define KS_MAG_MIN	8
+#define KS_MAG_BYTES	(32 << 10)
 #define KS_NCLASS	57
 #define KS_MAX_SIZE	8192
 #define KS_LOOKUP	(KS_MAX_SIZE / 8 + 1)
 #define KS_NIL		0xffffffffU
-#define KS_NOCLS	0xffff
+#define KS_FREE		0xffff		/* page is in the pool */
+#define KS_RUN		0xfffe		/* first page of a large block */
+#define KS_TAIL		0xfffd		/* further page of a large block */
+#define KS_WAS_RUN	0xfffffffeU	/* pool page: a freed block began here */
 
 struct ks_pdesc {
-	u16 cls;		/* owning class, KS_NOCLS if in the pool */
+	u16 cls;		/* class, KS_FREE, KS_RUN or KS_TAIL */
 	u16 nfree;		/* entries on the page's free stack */
-	u32 next;		/* partial list or pool free list */
-	u32 prev;
+	u16 carved;		/* objects carved since the pool gave it */
+	u16 scratch;		/* stats(): objects in the caller's magazines */
+	u32 next;		/* partial list; KS_RUN: pages in the run */
+	u32 prev;		/* partial list; pool page: KS_WAS_RUN or 0 */
+	u64 req;		/* KS_RUN: bytes asked for */
 };
 
 struct ks_class {
@@ -63,49 +87,51 @@ struct ks_class {
 	u32 recip;		/* ceil(2^32 / size) */
 	u32 req_off;		/* page offset of the u16 req[] array */
 	u32 stk_off;		/* page offset of the u16 free stack */
-	u32 partial;		/* pages with free objects in the depot */
-	u32 spare;		/* one empty page kept, or KS_NIL */
-};
-
-struct ks_mag {
-	u32 n;
-	void *obj[KS_MAG];
+	u32 partial;		/* pages with objects to give */
+	u32 mag_max;		/* magazine limit, even, <= KS_MAG */
 };
 
 struct ks_count {
 	u64 allocs;
 	u64 frees;
-	u64 req_in;		/* requested bytes handed out */
-	u64 req_out;		/* requested bytes given back */
-	u64 use_in;		/* usable bytes handed out */
-	u64 use_out;
+	u64 req;		/* requested bytes handed out minus given back */
+};
+
+struct ks_mag {
+	u32 n;
+	struct ks_count cnt;
+	void *obj[KS_MAG];
+	u16 idx[KS_MAG];	/* obj[i]'s index in its page */
 };
 
 struct ks_cache {
-	struct ks_count cnt;
 	struct ks_mag mag[KS_NCLASS];
 };
 
 struct ka_slab {
 	struct ka_pcpu pc;
-	u8 *base;
-	size_t len;
 	u8 *area;		/* first page, aligned to the page size */
 	uintptr_t page_mask;
 	u32 shift;
-	u32 npages;
-	u32 nclass;		/* usable classes with this page size */
 	u32 max_size;
-	struct ks_pdesc *pd;
-	struct ka_lock plock;	/* page pool, retired counters */
-	u32 pool;		/* freed pages */
-	u32 fresh;		/* pages never handed out start here */
-	u32 pages_used;
-	struct ks_count retired; /* counts of caches flushed, no cache */
-	u64 failed;
-	u64 bad_frees;
+	u32 nclass;		/* usable classes with this page size */
 	u8 lookup[KS_LOOKUP];
 	struct ks_class cls[KS_NCLASS];
+	/* Below: the slow paths. */
+	u8 *base;
+	size_t len;
+	u32 npages;
+	struct ks_pdesc *pd;
+	u64 *map;		/* bit set: page is in the pool */
+	struct ka_lock plock;	/* pool, large blocks, retired counters */
+	u32 low;		/* no pool page below this one */
+	u32 top;		/* highest page end ever handed out */
+	u32 pages_used;
+	struct ks_count retired[KS_NCLASS]; /* flushed caches, no cache */
+	struct ks_count large;
+	u64 large_pages;	/* pages of live large blocks */
+	u64 failed;
+	u64 bad_frees;
 };
 
 /* Size of class i: 8, 16..128 by 16, then 8 steps per power of two. */
@@ -136,6 +162,102 @@ static inline uintptr_t ks_page_addr(struct ka_slab *s, u32 pg)
 	return (uintptr_t)s->area + ((uintptr_t)pg << s->shift);
 }
 
+static inline u32 ks_page_of(struct ka_slab *s, const void *p)
+{
+	return ((uintptr_t)p - (uintptr_t)s->area) >> s->shift;
+}
+
+static inline u32 ks_index(struct ks_class *c, uintptr_t off)
+{
+	return (u32)(((u64)off * c->recip) >> 32);
+}
+
+/* ---- page pool: a bitmap of free pages, plock held ------------------- */
+
+static inline bool ks_pool_has(struct ka_slab *s, u32 pg)
+{
+	return s->map[pg / 64] >> (pg % 64) & 1;
+}
+
+/* First page >= from that is free (want) or used (!want); npages if none. */
+static u32 ks_map_next(struct ka_slab *s, u32 from, bool want)
+{
+	u32 w = from / 64, nw = (s->npages + 63) / 64;
+	u64 bits;
+
+	if (from >= s->npages)
+		return s->npages;
+	bits = (want ? s->map[w] : ~s->map[w]) & (~0ULL << (from % 64));
+	while (!bits) {
+		if (++w >= nw)
+			return s->npages;
+		bits = want ? s->map[w] : ~s->map[w];
+	}
+	from = w * 64 + ka_ffs64(bits) - 1;
+	return from < s->npages ? from : s->npages;
+}
+
+static void ks_map_set(struct ka_slab *s, u32 pg, u32 n, bool free)
+{
+	for (; n; n--, pg++) {
+		if (free)
+			s->map[pg / 64] |= 1ULL << (pg % 64);
+		else
+			s->map[pg / 64] &= ~(1ULL << (pg % 64));
+	}
+}
+
+/*
+ * Lowest run of n free pages whose address is a multiple of align (a
+ * power of two, at least the page size); KS_NIL if there is none. Each
+ * round skips a whole free or used stretch.
+ */
+static u32 ks_pool_find(struct ka_slab *s, u32 n, size_t align)
+{
+	uintptr_t apg = align >> s->shift;
+	uintptr_t first = (uintptr_t)s->area >> s->shift;
+	u32 p = s->low, q;
+	uintptr_t a;
+
+	while (p < s->npages) {
+		p = ks_map_next(s, p, true);
+		if (p >= s->npages)
+			break;
+		q = ks_map_next(s, p, false);
+		a = ka_align_up(first + p, apg) - first;
+		if (a + n <= q)
+			return a;
+		p = q;
+	}
+	return KS_NIL;
+}
+
+/* Takes the lowest fitting run of n pages; KS_NIL if none. plock held. */
+static u32 ks_pool_take(struct ka_slab *s, u32 n, size_t align)
+{
+	u32 pg = ks_pool_find(s, n, align);
+
+	if (pg == KS_NIL)
+		return KS_NIL;
+	ks_map_set(s, pg, n, false);
+	s->pages_used += n;
+	if (pg + n > s->top)
+		s->top = pg + n;
+	if (pg == s->low)
+		s->low = ks_map_next(s, pg, true);
+	return pg;
+}
+
+static void ks_pool_give(struct ka_slab *s, u32 pg, u32 n)
+{
+	ks_map_set(s, pg, n, true);
+	s->pages_used -= n;
+	if (pg < s->low)
+		s->low = pg;
+}
+
+/* ---- depot: class lock held ------------------------------------------ */
+
 static void ks_list_add(struct ka_slab *s, u32 *head, u32 pg)
 {
 	s->pd[pg].next = *head;
@@ -157,109 +279,92 @@ static void ks_list_del(struct ka_slab *s, u32 *head, u32 pg)
 		s->pd[d->next].prev = d->prev;
 }
 
-/* Takes a page from the pool for class ci; KS_NIL when exhausted. */
-static u32 ks_page_get(struct ka_slab *s, u32 ci)
+static inline bool ks_page_full(struct ks_class *c, struct ks_pdesc *d)
 {
-	struct ks_class *c = &s->cls[ci];
-	uintptr_t page;
-	u16 *stk;
-	u32 pg, i;
-
-	ka_lock(&s->plock);
-	pg = s->pool;
-	if (pg != KS_NIL)
-		s->pool = s->pd[pg].next;
-	else if (s->fresh < s->npages)
-		pg = s->fresh++;
-	if (pg != KS_NIL)
-		s->pages_used++;
-	ka_unlock(&s->plock);
-	if (pg == KS_NIL)
-		return KS_NIL;
-	page = ks_page_addr(s, pg);
-	ka_memset((void *)(page + c->req_off), 0, 2 * c->nobjs);
-	stk = ks_stk(c, page);
-	/* Popped from the top: hand out ascending addresses first. */
-	for (i = 0; i < c->nobjs; i++)
-		stk[i] = c->nobjs - 1 - i;
-	s->pd[pg].nfree = c->nobjs;
-	s->pd[pg].cls = ci;
-	return pg;
+	return !d->nfree && d->carved == c->nobjs;
 }
 
-static void ks_page_put(struct ka_slab *s, u32 pg)
-{
-	s->pd[pg].cls = KS_NOCLS;
-	ka_lock(&s->plock);
-	s->pd[pg].next = s->pool;
-	s->pool = pg;
-	s->pages_used--;
-	ka_unlock(&s->plock);
-}
-
-/* Class lock held: a page with free objects for refill, or KS_NIL. */
+/* A page with objects to give for class ci, or KS_NIL. */
 static u32 ks_depot_page(struct ka_slab *s, u32 ci)
 {
 	struct ks_class *c = &s->cls[ci];
+	struct ks_pdesc *d;
 	u32 pg = c->partial;
 
 	if (pg != KS_NIL)
 		return pg;
-	pg = c->spare;
-	if (pg != KS_NIL)
-		c->spare = KS_NIL;
-	else
-		pg = ks_page_get(s, ci);
-	if (pg != KS_NIL)
-		ks_list_add(s, &c->partial, pg);
+	ka_lock(&s->plock);
+	pg = ks_pool_take(s, 1, 1UL << s->shift);
+	ka_unlock(&s->plock);
+	if (pg == KS_NIL)
+		return KS_NIL;
+	d = &s->pd[pg];
+	d->cls = ci;
+	d->nfree = 0;
+	d->carved = 0;
+	ks_list_add(s, &c->partial, pg);
 	return pg;
 }
 
-/* Fills magazine m of class ci with up to KS_BATCH objects. */
+static inline void ks_mag_push(struct ks_mag *m, uintptr_t obj, u32 idx)
+{
+	m->obj[m->n] = (void *)obj;
+	m->idx[m->n++] = idx;
+}
+
+/* Fills magazine m of class ci half way. */
 static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mag *m)
 {
 	struct ks_class *c = &s->cls[ci];
+	u32 pg, idx, want = c->mag_max / 2;
 	struct ks_pdesc *d;
 	uintptr_t page;
 	u16 *stk;
-	u32 pg;
 
 	ka_lock(&c->lock);
-	while (m->n < KS_BATCH) {
+	while (m->n < want) {
 		pg = ks_depot_page(s, ci);
 		if (pg == KS_NIL)
 			break;
 		d = &s->pd[pg];
 		page = ks_page_addr(s, pg);
 		stk = ks_stk(c, page);
-		while (d->nfree && m->n < KS_BATCH)
-			m->obj[m->n++] = (void *)(page +
-				(uintptr_t)stk[--d->nfree] * c->size);
-		if (!d->nfree)
+		while (d->nfree && m->n < want) {
+			idx = stk[--d->nfree];
+			ks_mag_push(m, page + (uintptr_t)idx * c->size, idx);
+		}
+		while (d->carved < c->nobjs && m->n < want) {
+			/* The state u16 still holds what the page held. */
+			idx = d->carved++;
+			*ks_req(c, page, idx) = 0;
+			ks_mag_push(m, page + (uintptr_t)idx * c->size, idx);
+		}
+		if (ks_page_full(c, d))
 			ks_list_del(s, &c->partial, pg);
 	}
 	ka_unlock(&c->lock);
 }
 
-/* Class lock held: gives one free object back to its page. */
-static void ks_depot_put(struct ka_slab *s, u32 ci, void *obj)
+/* Gives object idx of page pg back; an empty page goes to the pool. */
+static void ks_depot_put(struct ka_slab *s, u32 ci, u32 pg, u32 idx)
 {
 	struct ks_class *c = &s->cls[ci];
-	u32 pg = ((uintptr_t)obj - (uintptr_t)s->area) >> s->shift;
-	uintptr_t page = ks_page_addr(s, pg);
-	u32 idx = (u32)(((u64)((uintptr_t)obj - page) * c->recip) >> 32);
 	struct ks_pdesc *d = &s->pd[pg];
+	bool was_full = ks_page_full(c, d);
 
-	ks_stk(c, page)[d->nfree++] = idx;
-	if (d->nfree == 1)
-		ks_list_add(s, &c->partial, pg);
-	if (d->nfree < c->nobjs)
+	ks_stk(c, ks_page_addr(s, pg))[d->nfree++] = idx;
+	if (d->nfree < d->carved) {
+		if (was_full)
+			ks_list_add(s, &c->partial, pg);
 		return;
-	ks_list_del(s, &c->partial, pg);
-	if (c->spare == KS_NIL)
-		c->spare = pg;
-	else
-		ks_page_put(s, pg);
+	}
+	if (!was_full)
+		ks_list_del(s, &c->partial, pg);
+	d->cls = KS_FREE;
+	d->prev = 0;
+	ka_lock(&s->plock);
+	ks_pool_give(s, pg, 1);
+	ka_unlock(&s->plock);
 }
 
 /* Gives the n oldest objects of magazine m back to the depot. */
@@ -270,25 +375,24 @@ static void ks_flush(struct ka_slab *s, u32 ci, struct ks_mag *m, u32 n)
 
 	ka_lock(&c->lock);
 	for (i = 0; i < n; i++)
-		ks_depot_put(s, ci, m->obj[i]);
+		ks_depot_put(s, ci, ks_page_of(s, m->obj[i]), m->idx[i]);
 	ka_unlock(&c->lock);
 	m->n -= n;
 	ka_memcpy(m->obj, m->obj + n, m->n * sizeof(m->obj[0]));
+	ka_memcpy(m->idx, m->idx + n, m->n * sizeof(m->idx[0]));
 }
 
-/* Class for size (<= max_size) and align; KS_NCLASS if none fits. */
-static u32 ks_class_for(struct ka_slab *s, size_t size, size_t align)
+/* Every object of the cache goes back to the depot. */
+static void ks_flush_all(struct ka_slab *s, struct ks_cache *cc)
 {
-	u32 ci = s->lookup[(size + 7) >> 3];
+	u32 ci;
 
-	if (likely(align <= KA_MIN_ALIGN))
-		return ci;
-	if (align > (1UL << s->shift))
-		return KS_NCLASS;
-	while (ci < s->nclass && (s->cls[ci].size & (align - 1)))
-		ci++;
-	return ci < s->nclass ? ci : KS_NCLASS;
+	for (ci = 0; ci < s->nclass; ci++)
+		if (cc->mag[ci].n)
+			ks_flush(s, ci, &cc->mag[ci], cc->mag[ci].n);
 }
+
+/* ---- alloc ------------------------------------------------------------ */
 
 static void *ks_fail(struct ka_slab *s)
 {
@@ -298,100 +402,164 @@ static void *ks_fail(struct ka_slab *s)
 	return NULL;
 }
 
-/* Marks obj live in its page's state array: the size asked for. */
 static inline void ks_mark(struct ka_slab *s, struct ks_class *c, void *obj,
-			   size_t size)
+			   u32 idx, size_t size)
 {
-	uintptr_t page = (uintptr_t)obj & s->page_mask;
-	u32 idx = (u32)(((u64)((uintptr_t)obj - page) * c->recip) >> 32);
-
-	*ks_req(c, page, idx) = size;
+	*ks_req(c, (uintptr_t)obj & s->page_mask, idx) = size;
 }
 
 /* No cache for this thread (out of memory): a one-object magazine. */
 static void *ks_alloc_nocache(struct ka_slab *s, u32 ci, size_t size)
 {
 	struct ks_class *c = &s->cls[ci];
-	struct ks_mag m = { 0 };
+	struct ks_mag m;
 
+	m.n = 0;
 	ks_refill(s, ci, &m);
 	if (!m.n)
 		return ks_fail(s);
 	if (m.n > 1)
 		ks_flush(s, ci, &m, m.n - 1);
-	ks_mark(s, c, m.obj[0], size);
+	ks_mark(s, c, m.obj[0], m.idx[0], size);
 	ka_lock(&s->plock);
-	s->retired.allocs++;
-	s->retired.req_in += size;
-	s->retired.use_in += c->size;
+	s->retired[ci].allocs++;
+	s->retired[ci].req += size;
 	ka_unlock(&s->plock);
 	return m.obj[0];
 }
 
-static void *ks_alloc(void *priv, size_t size, size_t align)
+/* Magazine empty: refill it, flushing this cache once if the pool is dry. */
+static void *ks_alloc_refill(struct ka_slab *s, u32 ci, struct ks_cache *cc,
+			     size_t size)
 {
-	struct ka_slab *s = priv;
-	struct ks_cache *cc;
-	struct ks_class *c;
-	struct ks_mag *m;
-	void *obj;
-	u32 ci;
+	struct ks_mag *m = &cc->mag[ci];
+	u32 n;
 
-	if (unlikely(!size || size > s->max_size ||
-		     (align & (align - 1))))
-		return ks_fail(s);
-	ci = ks_class_for(s, size, align);
-	if (unlikely(ci >= KS_NCLASS))
-		return ks_fail(s);
-	c = &s->cls[ci];
-	cc = ka_pcpu_get(&s->pc);
-	if (unlikely(!cc)) {
-		ka_pcpu_put(&s->pc);
-		return ks_alloc_nocache(s, ci, size);
-	}
-	m = &cc->mag[ci];
+	ks_refill(s, ci, m);
 	if (unlikely(!m->n)) {
+		ks_flush_all(s, cc);
 		ks_refill(s, ci, m);
 		if (!m->n) {
 			ka_pcpu_put(&s->pc);
 			return ks_fail(s);
 		}
 	}
-	obj = m->obj[--m->n];
-	ks_mark(s, c, obj, size);
-	cc->cnt.allocs++;
-	cc->cnt.req_in += size;
-	cc->cnt.use_in += c->size;
+	n = --m->n;
+	ks_mark(s, &s->cls[ci], m->obj[n], m->idx[n], size);
+	m->cnt.allocs++;
+	m->cnt.req += size;
 	ka_pcpu_put(&s->pc);
-	return obj;
+	return m->obj[n];
 }
 
-/*
- * The state u16 of ptr if ptr is an object start in a page some class
- * owns, with *cip set to that class; NULL for a foreign pointer.
- */
-static u16 *ks_lookup(struct ka_slab *s, const void *ptr, u32 *cip)
+/* Takes a run of n pages at align for a block of size bytes. */
+static u32 ks_run_take(struct ka_slab *s, u32 n, size_t align, size_t size)
 {
-	uintptr_t off = (uintptr_t)ptr - (uintptr_t)s->area;
-	uintptr_t page = (uintptr_t)ptr & s->page_mask;
-	struct ks_class *c;
-	u32 pg, idx, ci;
+	u32 pg, i;
 
-	if (unlikely((uintptr_t)ptr < (uintptr_t)s->area ||
-		     off >= ((uintptr_t)s->npages << s->shift)))
-		return NULL;
-	pg = off >> s->shift;
-	ci = s->pd[pg].cls;
-	if (unlikely(ci >= s->nclass))
-		return NULL;
-	c = &s->cls[ci];
-	idx = (u32)(((u64)((uintptr_t)ptr - page) * c->recip) >> 32);
-	if (unlikely(idx >= c->nobjs ||
-		     (uintptr_t)idx * c->size != (uintptr_t)ptr - page))
-		return NULL;
-	*cip = ci;
-	return ks_req(c, page, idx);
+	ka_lock(&s->plock);
+	pg = ks_pool_take(s, n, align);
+	if (pg != KS_NIL) {
+		for (i = 1; i < n; i++)
+			s->pd[pg + i].cls = KS_TAIL;
+		s->pd[pg].cls = KS_RUN;
+		s->pd[pg].next = n;
+		s->pd[pg].prev = 0;
+		s->pd[pg].req = size;
+		s->large.allocs++;
+		s->large.req += size;
+		s->large_pages += n;
+	}
+	ka_unlock(&s->plock);
+	return pg;
 }
+
+/* A run of pages for size bytes at align; NULL if none. */
+static void *ks_alloc_large(struct ka_slab *s, size_t size, size_t align)
+{
+	size_t page = 1UL << s->shift;
+	size_t span = (size_t)s->npages << s->shift;
+	struct ks_cache *cc;
+	u32 n, pg;
+
+	if (size > span || align > span)
+		return ks_fail(s);
+	n = (size + page - 1) >> s->shift;
+	if (align < page)
+		align = page;
+	pg = ks_run_take(s, n, align, size);
+	if (pg == KS_NIL) {
+		/* This cache's objects may pin the pages we need. */
+		cc = ka_pcpu_get(&s->pc);
+		if (cc)
+			ks_flush_all(s, cc);
+		ka_pcpu_put(&s->pc);
+		pg = ks_run_take(s, n, align, size);
+		if (pg == KS_NIL)
+			return ks_fail(s);
+	}
+	return (void *)ks_page_addr(s, pg);
+}
+
+/* Class for size (<= max_size) and align; KS_NCLASS if none fits. */
+static u32 ks_class_for(struct ka_slab *s, size_t size, size_t align)
+{
+	u32 ci = s->lookup[(size + 7) >> 3];
+
+	if (align > (1UL << s->shift))
+		return KS_NCLASS;
+	while (ci < s->nclass && (s->cls[ci].size & (align - 1)))
+		ci++;
+	return ci < s->nclass ? ci : KS_NCLASS;
+}
+
+static void *ks_alloc_small(struct ka_slab *s, u32 ci, size_t size)
+{
+	struct ks_cache *cc = ka_pcpu_get(&s->pc);
+	struct ks_mag *m;
+	u32 n;
+
+	if (unlikely(!cc)) {
+		ka_pcpu_put(&s->pc);
+		return ks_alloc_nocache(s, ci, size);
+	}
+	m = &cc->mag[ci];
+	if (unlikely(!m->n))
+		return ks_alloc_refill(s, ci, cc, size);
+	n = --m->n;
+	ks_mark(s, &s->cls[ci], m->obj[n], m->idx[n], size);
+	m->cnt.allocs++;
+	m->cnt.req += size;
+	ka_pcpu_put(&s->pc);
+	return m->obj[n];
+}
+
+/* Anything but a small size at the default alignment. */
+static void *ks_alloc_slow(struct ka_slab *s, size_t size, size_t align)
+{
+	u32 ci;
+
+	if (!size || (align & (align - 1)))
+		return ks_fail(s);
+	if (size <= s->max_size) {
+		ci = ks_class_for(s, size, align);
+		if (ci < s->nclass)
+			return ks_alloc_small(s, ci, size);
+	}
+	return ks_alloc_large(s, size, align);
+}
+
+static void *ks_alloc(void *priv, size_t size, size_t align)
+{
+	struct ka_slab *s = priv;
+
+	if (unlikely(size - 1 >= s->max_size || align > KA_MIN_ALIGN ||
+		     (align & (align - 1))))
+		return ks_alloc_slow(s, size, align);
+	return ks_alloc_small(s, s->lookup[(size + 7) >> 3], size);
+}
+
+/* ---- free ------------------------------------------------------------- */
 
 static int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
 {
@@ -403,18 +571,83 @@ static int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
 	return err;
 }
 
-static int ks_free_nocache(struct ka_slab *s, u32 ci, void *ptr, u16 *req)
+/*
+ * Where ptr lives, for free() and usable_size(): *req is its state u16
+ * if it is a carved object start (then 0, or -EALREADY when *req says
+ * it is free), else the error: -EINVAL for anything foreign, 1 for the
+ * first page of a large block (live or given back).
+ */
+struct ks_ref {
+	u32 pg;
+	u32 ci;
+	u32 idx;
+	u16 *req;
+};
+
+static int ks_find(struct ka_slab *s, const void *ptr, struct ks_ref *r)
 {
-	struct ks_class *c = &s->cls[ci];
+	uintptr_t off = (uintptr_t)ptr - (uintptr_t)s->area;
+	struct ks_class *c;
+	struct ks_pdesc *d;
+
+	if (unlikely((uintptr_t)ptr < (uintptr_t)s->area ||
+		     off >= ((uintptr_t)s->npages << s->shift)))
+		return -EINVAL;
+	r->pg = off >> s->shift;
+	d = &s->pd[r->pg];
+	r->ci = d->cls;
+	off &= ~s->page_mask;
+	if (unlikely(r->ci >= s->nclass))
+		return off ? -EINVAL : 1;
+	c = &s->cls[r->ci];
+	r->idx = ks_index(c, off);
+	if (unlikely(r->idx >= d->carved ||
+		     (uintptr_t)r->idx * c->size != off))
+		return -EINVAL;
+	r->req = ks_req(c, (uintptr_t)ptr - off, r->idx);
+	return *r->req ? 0 : -EALREADY;
+}
+
+static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
+{
+	struct ks_pdesc *d = &s->pd[pg];
+	u32 n, i;
+	int err;
 
 	ka_lock(&s->plock);
-	s->retired.frees++;
-	s->retired.req_out += *req;
-	s->retired.use_out += c->size;
+	if (d->cls != KS_RUN) {
+		err = d->cls == KS_FREE && d->prev == KS_WAS_RUN ?
+		      -EALREADY : -EINVAL;
+		ka_unlock(&s->plock);
+		return ks_bad_free(s, ptr, err);
+	}
+	n = d->next;
+	s->large.frees++;
+	s->large.req -= d->req;
+	s->large_pages -= n;
+	d->req = 0;
+	for (i = 0; i < n; i++) {
+		s->pd[pg + i].cls = KS_FREE;
+		s->pd[pg + i].prev = 0;
+	}
+	/* A second free of this address is a double free, not a wild one. */
+	d->prev = KS_WAS_RUN;
+	ks_pool_give(s, pg, n);
 	ka_unlock(&s->plock);
-	*req = 0;
+	return 0;
+}
+
+static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r)
+{
+	struct ks_class *c = &s->cls[r->ci];
+
+	ka_lock(&s->plock);
+	s->retired[r->ci].frees++;
+	s->retired[r->ci].req -= *r->req;
+	ka_unlock(&s->plock);
+	*r->req = 0;
 	ka_lock(&c->lock);
-	ks_depot_put(s, ci, ptr);
+	ks_depot_put(s, r->ci, r->pg, r->idx);
 	ka_unlock(&c->lock);
 	return 0;
 }
@@ -424,27 +657,26 @@ static int ks_free(void *priv, void *ptr)
 	struct ka_slab *s = priv;
 	struct ks_cache *cc;
 	struct ks_mag *m;
-	u32 ci = 0;
-	u16 *req;
+	struct ks_ref r;
+	int err;
 
-	req = ks_lookup(s, ptr, &ci);
-	if (unlikely(!req))
-		return ks_bad_free(s, ptr, -EINVAL);
-	if (unlikely(!*req))
-		return ks_bad_free(s, ptr, -EALREADY);
+	err = ks_find(s, ptr, &r);
+	if (unlikely(err))
+		return err > 0 ? ks_free_large(s, ptr, r.pg) :
+				 ks_bad_free(s, ptr, err);
 	cc = ka_pcpu_get(&s->pc);
 	if (unlikely(!cc)) {
 		ka_pcpu_put(&s->pc);
-		return ks_free_nocache(s, ci, ptr, req);
+		return ks_free_nocache(s, &r);
 	}
-	m = &cc->mag[ci];
-	if (unlikely(m->n == KS_MAG))
-		ks_flush(s, ci, m, KS_BATCH);
-	cc->cnt.frees++;
-	cc->cnt.req_out += *req;
-	cc->cnt.use_out += s->cls[ci].size;
-	*req = 0;
-	m->obj[m->n++] = ptr;
+	m = &cc->mag[r.ci];
+	if (unlikely(m->n >= s->cls[r.ci].mag_max))
+		ks_flush(s, r.ci, m, m->n / 2);
+	m->cnt.frees++;
+	m->cnt.req -= *r.req;
+	*r.req = 0;
+	m->obj[m->n] = ptr;
+	m->idx[m->n++] = r.idx;
 	ka_pcpu_put(&s->pc);
 	return 0;
 }
@@ -452,27 +684,51 @@ static int ks_free(void *priv, void *ptr)
 static size_t ks_usable_size(void *priv, const void *ptr)
 {
 	struct ka_slab *s = priv;
-	u32 ci = 0;
-	u16 *req = ks_lookup(s, ptr, &ci);
+	struct ks_ref r;
+	size_t n = 0;
+	int err = ks_find(s, ptr, &r);
 
-	return req && *req ? s->cls[ci].size : 0;
+	if (!err)
+		return s->cls[r.ci].size;
+	if (err > 0) {
+		ka_lock(&s->plock);
+		if (s->pd[r.pg].cls == KS_RUN)
+			n = (size_t)s->pd[r.pg].next << s->shift;
+		ka_unlock(&s->plock);
+	}
+	return n;
 }
+
+/* ---- stats ------------------------------------------------------------ */
+
+/* Totals over classes; usable bytes are live objects times class size. */
+struct ks_sum {
+	struct ka_slab *s;
+	struct ks_count all;
+	u64 usable;
+};
 
 static void ks_add(struct ks_count *to, const struct ks_count *from)
 {
 	to->allocs += from->allocs;
 	to->frees += from->frees;
-	to->req_in += from->req_in;
-	to->req_out += from->req_out;
-	to->use_in += from->use_in;
-	to->use_out += from->use_out;
+	to->req += from->req;
+}
+
+static void ks_sum_class(struct ks_sum *sum, u32 ci, const struct ks_count *c)
+{
+	ks_add(&sum->all, c);
+	sum->usable += (c->allocs - c->frees) * sum->s->cls[ci].size;
 }
 
 static void ks_sum_cache(void *arg, void *cache)
 {
+	struct ks_sum *sum = arg;
 	struct ks_cache *cc = cache;
+	u32 ci;
 
-	ks_add(arg, &cc->cnt);
+	for (ci = 0; ci < sum->s->nclass; ci++)
+		ks_sum_class(sum, ci, &cc->mag[ci].cnt);
 }
 
 /* Thread exit or fini: everything in the cache goes back. */
@@ -482,38 +738,72 @@ static void ks_cache_flush(void *owner, void *cache)
 	struct ks_cache *cc = cache;
 	u32 ci;
 
-	for (ci = 0; ci < s->nclass; ci++)
-		if (cc->mag[ci].n)
-			ks_flush(s, ci, &cc->mag[ci], cc->mag[ci].n);
+	ks_flush_all(s, cc);
 	ka_lock(&s->plock);
-	ks_add(&s->retired, &cc->cnt);
+	for (ci = 0; ci < s->nclass; ci++)
+		ks_add(&s->retired[ci], &cc->mag[ci].cnt);
 	ka_unlock(&s->plock);
 	ka_memset(cc, 0, sizeof(*cc));
+}
+
+/*
+ * Pages alloc() could still use for the caller, and the longest run of
+ * them: those in the pool and those only the caller's own magazines keep
+ * from it (alloc flushes those when the pool runs dry). plock held.
+ */
+static u32 ks_free_pages(struct ka_slab *s, struct ks_cache *cc, u32 *largest)
+{
+	u32 ci, i, pg, run = 0, n = 0;
+	struct ks_pdesc *d;
+
+	*largest = 0;
+	for (ci = 0; cc && ci < s->nclass; ci++)
+		for (i = 0; i < cc->mag[ci].n; i++)
+			s->pd[ks_page_of(s, cc->mag[ci].obj[i])].scratch++;
+	for (pg = 0; pg < s->npages; pg++) {
+		d = &s->pd[pg];
+		if (d->cls == KS_FREE ||
+		    (d->cls < s->nclass && d->carved - d->nfree == d->scratch))
+			run++;
+		else
+			run = 0;
+		n += !!run;
+		if (run > *largest)
+			*largest = run;
+		d->scratch = 0;
+	}
+	return n;
 }
 
 static void ks_stats(void *priv, struct ka_stats *st)
 {
 	struct ka_slab *s = priv;
-	struct ks_count sum;
+	struct ks_sum sum = { .s = s };
+	struct ks_cache *cc;
+	u32 ci, nfree, largest;
 
-	ka_memset(&sum, 0, sizeof(sum));
 	ka_pcpu_for_each(&s->pc, ks_sum_cache, &sum);
+	cc = ka_pcpu_get(&s->pc);
 	ka_lock(&s->plock);
-	ks_add(&sum, &s->retired);
+	for (ci = 0; ci < s->nclass; ci++)
+		ks_sum_class(&sum, ci, &s->retired[ci]);
+	ks_add(&sum.all, &s->large);
 	st->region_bytes = s->len;
 	st->meta_bytes = s->area - s->base;
-	st->live_blocks = sum.allocs - sum.frees;
-	st->requested_bytes = sum.req_in - sum.req_out;
-	st->usable_bytes = sum.use_in - sum.use_out;
-	/* Pages ever taken from the pool: the pool hands out low first. */
-	st->footprint_bytes = (u64)s->fresh << s->shift;
-	st->free_bytes = ((u64)s->npages - s->pages_used) << s->shift;
-	st->largest_free = s->npages > s->pages_used ? s->max_size : 0;
-	st->allocs = sum.allocs;
-	st->frees = sum.frees;
+	st->live_blocks = sum.all.allocs - sum.all.frees;
+	st->requested_bytes = sum.all.req;
+	st->usable_bytes = sum.usable + (s->large_pages << s->shift);
+	/* The pool hands out low pages first: the high-water mark. */
+	st->footprint_bytes = (u64)s->top << s->shift;
+	nfree = ks_free_pages(s, cc, &largest);
+	st->free_bytes = (u64)nfree << s->shift;
+	st->largest_free = (u64)largest << s->shift;
+	st->allocs = sum.all.allocs;
+	st->frees = sum.all.frees;
 	st->failed_allocs = s->failed;
 	st->bad_frees = s->bad_frees;
 	ka_unlock(&s->plock);
+	ka_pcpu_put(&s->pc);
 }
 
 /*
@@ -534,17 +824,19 @@ struct ks_census {
 	u64 usable;
 };
 
-static int ks_mark_free(struct ks_census *k, u32 ci, void *obj, u16 mark)
+static int ks_mark_free(struct ks_census *k, u32 ci, void *obj, u32 idx,
+			u16 mark)
 {
-	u32 got = KS_NCLASS;
-	u16 *req = ks_lookup(k->s, obj, &got);
+	struct ks_ref r;
 
-	if (!req || got != ci || *req) {
+	/* A free object's state is 0: ks_find() calls that -EALREADY. */
+	if (ks_find(k->s, obj, &r) != -EALREADY || r.ci != ci ||
+	    r.idx != idx) {
 		ka_warn("slab: check: free object %p is live, foreign or free twice\n",
 			obj);
 		return -EFAULT;
 	}
-	*req = mark;
+	*r.req = mark;
 	return 0;
 }
 
@@ -552,17 +844,19 @@ static void ks_check_cache(void *arg, void *cache)
 {
 	struct ks_census *k = arg;
 	struct ks_cache *cc = cache;
+	struct ks_mag *m;
 	u32 ci, i;
 
 	for (ci = 0; ci < KS_NCLASS && !k->err; ci++) {
-		if (cc->mag[ci].n > KS_MAG || (ci >= k->s->nclass &&
-					       cc->mag[ci].n)) {
+		m = &cc->mag[ci];
+		if (m->n > KS_MAG || (ci >= k->s->nclass && m->n) ||
+		    (ci < k->s->nclass && m->n > k->s->cls[ci].mag_max)) {
 			ka_warn("slab: check: magazine %u overflows\n", ci);
 			k->err = -EFAULT;
 			return;
 		}
-		for (i = 0; i < cc->mag[ci].n && !k->err; i++)
-			k->err = ks_mark_free(k, ci, cc->mag[ci].obj[i],
+		for (i = 0; i < m->n && !k->err; i++)
+			k->err = ks_mark_free(k, ci, m->obj[i], m->idx[i],
 					      KS_MARK_MAG);
 	}
 }
@@ -571,24 +865,29 @@ static void ks_check_cache(void *arg, void *cache)
 static int ks_check_stack(struct ks_census *k, u32 pg)
 {
 	struct ka_slab *s = k->s;
-	struct ks_class *c = &s->cls[s->pd[pg].cls];
+	struct ks_pdesc *d = &s->pd[pg];
+	struct ks_class *c = &s->cls[d->cls];
 	uintptr_t page = ks_page_addr(s, pg);
 	u16 *stk = ks_stk(c, page);
 	u32 i;
 
-	if (s->pd[pg].nfree > c->nobjs)
+	/*
+	 * A page whose every carved object is back on its stack must have
+	 * gone back to the pool: a class never keeps an empty page.
+	 */
+	if (d->carved > c->nobjs || d->nfree >= d->carved)
 		goto bad;
-	for (i = 0; i < s->pd[pg].nfree; i++) {
-		if (stk[i] >= c->nobjs)
+	for (i = 0; i < d->nfree; i++) {
+		if (stk[i] >= d->carved)
 			goto bad;
-		if (ks_mark_free(k, s->pd[pg].cls,
+		if (ks_mark_free(k, d->cls,
 				 (void *)(page + (uintptr_t)stk[i] * c->size),
-				 KS_MARK_STK))
+				 stk[i], KS_MARK_STK))
 			return -EFAULT;
 	}
 	return 0;
 bad:
-	ka_warn("slab: check: free stack of page %u broken\n", pg);
+	ka_warn("slab: check: page %u: free stack broken or page empty\n", pg);
 	return -EFAULT;
 }
 
@@ -596,11 +895,12 @@ bad:
 static int ks_check_objs(struct ks_census *k, u32 pg)
 {
 	struct ka_slab *s = k->s;
-	struct ks_class *c = &s->cls[s->pd[pg].cls];
+	struct ks_pdesc *d = &s->pd[pg];
+	struct ks_class *c = &s->cls[d->cls];
 	u16 *req = ks_req(c, ks_page_addr(s, pg), 0);
-	u32 i, stk = 0, lost = 0;
+	u32 i, stk = 0, lost = 0, n = d->carved;
 
-	for (i = 0; i < c->nobjs; i++) {
+	for (i = 0; i < n && i < c->nobjs; i++) {
 		if (req[i] == KS_MARK_STK) {
 			stk++;
 			req[i] = 0;
@@ -614,7 +914,7 @@ static int ks_check_objs(struct ks_census *k, u32 pg)
 			k->usable += c->size;
 		}
 	}
-	if (lost || stk != s->pd[pg].nfree) {
+	if (lost || stk != d->nfree) {
 		ka_warn("slab: check: page %u: %u objects lost or bad\n",
 			pg, lost);
 		return -EFAULT;
@@ -622,18 +922,18 @@ static int ks_check_objs(struct ks_census *k, u32 pg)
 	return 0;
 }
 
-/* Walks a page list; returns its length or -1 if a page is misfiled. */
-static long ks_check_list(struct ka_slab *s, u32 head, u32 cls, bool pool)
+/* Walks a partial list; returns its length or -1 if a page is misfiled. */
+static long ks_check_list(struct ka_slab *s, u32 ci)
 {
-	u32 pg = head, prev = KS_NIL;
+	struct ks_class *c = &s->cls[ci];
+	u32 pg = c->partial, prev = KS_NIL;
 	long n = 0;
 
 	while (pg != KS_NIL) {
 		struct ks_pdesc *d = &s->pd[pg];
 
-		if (pg >= s->fresh || n++ > s->fresh || d->cls != cls ||
-		    (!pool && (d->prev != prev || !d->nfree ||
-			       d->nfree >= s->cls[cls].nobjs)))
+		if (pg >= s->npages || n++ > s->npages || d->cls != ci ||
+		    d->prev != prev || ks_page_full(c, d))
 			return -1;
 		prev = pg;
 		pg = d->next;
@@ -641,39 +941,63 @@ static long ks_check_list(struct ka_slab *s, u32 head, u32 cls, bool pool)
 	return n;
 }
 
-static int ks_check_pages(struct ka_slab *s)
+/* A large block at pg: its tail pages, size and accounting. */
+static int ks_check_run(struct ka_slab *s, u32 pg, struct ks_census *k)
 {
-	long pooled = ks_check_list(s, s->pool, KS_NOCLS, true);
-	u32 ci, pg, partial = 0, spare = 0;
-	long n;
+	struct ks_pdesc *d = &s->pd[pg];
+	u32 i, n = d->next;
+
+	if (!n || n > s->npages - pg || !d->req ||
+	    d->req > ((u64)n << s->shift) ||
+	    d->req <= ((u64)(n - 1) << s->shift))
+		return -1;
+	for (i = 1; i < n; i++)
+		if (s->pd[pg + i].cls != KS_TAIL)
+			return -1;
+	k->live++;
+	k->requested += d->req;
+	k->usable += (u64)n << s->shift;
+	return n;
+}
+
+/* Every page is in exactly one state; lists and the bitmap agree. */
+static int ks_check_pages(struct ka_slab *s, struct ks_census *k)
+{
+	u32 ci, pg, used = 0, top = 0;
+	long partial = 0, n;
 
 	for (ci = 0; ci < s->nclass; ci++) {
-		n = ks_check_list(s, s->cls[ci].partial, ci, false);
+		n = ks_check_list(s, ci);
 		if (n < 0)
 			goto bad;
 		partial += n;
-		pg = s->cls[ci].spare;
-		if (pg != KS_NIL && (pg >= s->fresh || s->pd[pg].cls != ci ||
-				     s->pd[pg].nfree != s->cls[ci].nobjs))
-			goto bad;
-		spare += pg != KS_NIL;
 	}
-	for (pg = 0; pg < s->fresh; pg++) {
+	for (pg = 0; pg < s->npages; pg += n) {
+		bool pooled = s->pd[pg].cls == KS_FREE;
+
 		ci = s->pd[pg].cls;
-		if (ci == KS_NOCLS)
-			continue;
-		if (ci >= s->nclass)
+		n = 1;
+		if (ks_pool_has(s, pg) != pooled)
 			goto bad;
-		n = s->pd[pg].nfree;
-		partial -= n && n < s->cls[ci].nobjs;
-		spare -= n == s->cls[ci].nobjs;
+		if (ci == KS_FREE)
+			continue;
+		if (ci == KS_RUN)
+			n = ks_check_run(s, pg, k);
+		else if (ci >= s->nclass)
+			goto bad;
+		else
+			partial -= !ks_page_full(&s->cls[ci], &s->pd[pg]);
+		if (n < 0)
+			goto bad;
+		used += n;
+		top = pg + n;
 	}
-	if (pooled < 0 || partial || spare ||
-	    s->fresh - pooled != s->pages_used)
+	if (partial || used != s->pages_used || top > s->top ||
+	    s->low > s->npages || (s->low && ks_map_next(s, 0, true) < s->low))
 		goto bad;
 	return 0;
 bad:
-	ka_warn("slab: check: page lists do not match the pages\n");
+	ka_warn("slab: check: page lists or pool bitmap do not match the pages\n");
 	return -EFAULT;
 }
 
@@ -684,16 +1008,16 @@ static int ks_check(void *priv)
 	struct ka_stats st;
 	u32 pg;
 
-	if (ks_check_pages(s))
+	if (ks_check_pages(s, &k))
 		return -EFAULT;
-	for (pg = 0; pg < s->fresh && !k.err; pg++)
-		if (s->pd[pg].cls != KS_NOCLS)
+	for (pg = 0; pg < s->npages && !k.err; pg++)
+		if (s->pd[pg].cls < s->nclass)
 			k.err = ks_check_stack(&k, pg);
 	if (!k.err)
 		ka_pcpu_for_each(&s->pc, ks_check_cache, &k);
 	/* Always clear every mark, even after an error. */
-	for (pg = 0; pg < s->fresh; pg++)
-		if (s->pd[pg].cls != KS_NOCLS && ks_check_objs(&k, pg))
+	for (pg = 0; pg < s->npages; pg++)
+		if (s->pd[pg].cls < s->nclass && ks_check_objs(&k, pg))
 			k.err = -EFAULT;
 	if (k.err)
 		return -EFAULT;
@@ -705,6 +1029,8 @@ static int ks_check(void *priv)
 	}
 	return 0;
 }
+
+/* ---- init ------------------------------------------------------------- */
 
 /* Sets up the classes that fit the page size and the size lookup. */
 static void ks_init_classes(struct ka_slab *s)
@@ -726,7 +1052,12 @@ static void ks_init_classes(struct ka_slab *s)
 		c->req_off = page - 4 * n;
 		c->stk_off = page - 2 * n;
 		c->partial = KS_NIL;
-		c->spare = KS_NIL;
+		c->mag_max = KS_MAG_BYTES / size;
+		if (c->mag_max > KS_MAG)
+			c->mag_max = KS_MAG;
+		if (c->mag_max < KS_MAG_MIN)
+			c->mag_max = KS_MAG_MIN;
+		c->mag_max &= ~1U;
 		ka_lock_init(&c->lock);
 		s->max_size = size;
 	}
@@ -738,11 +1069,40 @@ static void ks_init_classes(struct ka_slab *s)
 	}
 }
 
+/* Page descriptors and the pool bitmap at the start of the region. */
+static int ks_init_pages(struct ka_slab *s, uintptr_t start, uintptr_t end)
+{
+	size_t page = 1UL << s->shift;
+	size_t max = (end - start) >> s->shift;
+	uintptr_t meta;
+	u32 i;
+
+	if (max > KS_NIL / 2)
+		max = KS_NIL / 2;
+	s->pd = (struct ks_pdesc *)start;
+	s->map = (u64 *)(start + max * sizeof(struct ks_pdesc));
+	meta = (uintptr_t)(s->map + (max + 63) / 64);
+	s->area = (u8 *)ka_align_up(meta, page);
+	if ((uintptr_t)s->area >= end || end - (uintptr_t)s->area < page)
+		return -EINVAL;
+	s->npages = (end - (uintptr_t)s->area) >> s->shift;
+	if (s->npages > max)
+		s->npages = max;
+	ka_memset(s->map, 0, (max + 63) / 64 * sizeof(u64));
+	for (i = 0; i < s->npages; i++) {
+		s->pd[i].cls = KS_FREE;
+		s->pd[i].prev = 0;
+		s->pd[i].scratch = 0;
+	}
+	ks_map_set(s, 0, s->npages, true);
+	return 0;
+}
+
 static int ks_init(void *priv, void *base, size_t len)
 {
 	struct ka_slab *s = priv;
 	uintptr_t start = ka_align_up((uintptr_t)base, 8);
-	uintptr_t end = (uintptr_t)base + len, page;
+	uintptr_t end = (uintptr_t)base + len;
 	u32 i;
 	int err;
 
@@ -752,19 +1112,12 @@ static int ks_init(void *priv, void *base, size_t len)
 	/* Small regions get small pages, so that they hold a few. */
 	s->shift = len >= (2UL << 20) ? KS_PAGE_SHIFT :
 		   len >= (256UL << 10) ? 14 : 12;
-	page = 1UL << s->shift;
-	s->page_mask = ~(page - 1);
-	s->pd = (struct ks_pdesc *)start;
-	s->area = (u8 *)ka_align_up(start + (len >> s->shift) *
-				    sizeof(struct ks_pdesc), page);
-	if ((uintptr_t)s->area >= end || end - (uintptr_t)s->area < page)
-		return -EINVAL;
+	s->page_mask = ~((1UL << s->shift) - 1);
+	err = ks_init_pages(s, start, end);
+	if (err)
+		return err;
 	s->base = base;
 	s->len = len;
-	s->npages = (end - (uintptr_t)s->area) >> s->shift;
-	for (i = 0; i < s->npages; i++)
-		s->pd[i].cls = KS_NOCLS;
-	s->pool = KS_NIL;
 	ks_init_classes(s);
 	ka_lock_init(&s->plock);
 	err = ka_pcpu_init(&s->pc, sizeof(struct ks_cache), ks_cache_flush, s);

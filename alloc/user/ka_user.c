@@ -22,6 +22,8 @@ unsigned long ka_warn_count;
 bool ka_warn_quiet;
 
 _Thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
+_Thread_local u64 ka_pcpu_last_gen;
+_Thread_local void *ka_pcpu_last_cache;
 
 /* The cache header; the caller's data follows, 64-byte aligned. */
 struct ka_pcpu_cache {
@@ -78,6 +80,8 @@ static void ka_thread_exit(void *arg)
 		slots[i].gen = 0;
 		slots[i].cache = NULL;
 	}
+	ka_pcpu_last_gen = 0;
+	ka_pcpu_last_cache = NULL;
 	pthread_mutex_unlock(&ka_reg_lock);
 }
 
@@ -127,13 +131,26 @@ void ka_pcpu_fini(struct ka_pcpu *pc)
 	/* This thread's entry would be stale anyway; clear it for tidiness. */
 	if (ka_pcpu_slots[pc->slot].gen == pc->gen)
 		ka_pcpu_slots[pc->slot].gen = 0;
+	if (ka_pcpu_last_gen == pc->gen)
+		ka_pcpu_last_gen = 0;
+}
+
+/* Remembers this thread's cache of pc for the next ka_pcpu_get(). */
+static void *ka_pcpu_remember(struct ka_pcpu *pc, void *cache)
+{
+	ka_pcpu_last_gen = pc->gen;
+	ka_pcpu_last_cache = cache;
+	return cache;
 }
 
 void *ka_pcpu_get_slow(struct ka_pcpu *pc)
 {
 	size_t size = ka_align_up(pc->size, 64);
+	struct ka_pcpu_slot *s = &ka_pcpu_slots[pc->slot];
 	struct ka_pcpu_cache *c;
 
+	if (s->gen == pc->gen)
+		return ka_pcpu_remember(pc, s->cache);
 	c = aligned_alloc(64, sizeof(*c) + size);
 	if (!c)
 		return NULL;
@@ -147,7 +164,7 @@ void *ka_pcpu_get_slow(struct ka_pcpu *pc)
 	ka_pcpu_slots[pc->slot].gen = pc->gen;
 	/* Any non-NULL value makes the destructor run at thread exit. */
 	pthread_setspecific(ka_key, ka_pcpu_slots);
-	return c->data;
+	return ka_pcpu_remember(pc, c->data);
 }
 
 void ka_pcpu_for_each(struct ka_pcpu *pc, ka_pcpu_fn fn, void *arg)

@@ -39,6 +39,7 @@ int ka_heap_init(struct ka_heap *h, void *base, size_t len, u64 min_block,
 	ka_lock_init(&h->lock);
 	h->start = lo;
 	h->end = lo + area;
+	h->span = area - KA_HDR_SIZE;
 	h->inuse = (u64 *)(h->end + KA_HDR_SIZE);
 	ka_memset(h->inuse, 0, map);
 	h->top = lo;

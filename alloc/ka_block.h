@@ -60,6 +60,7 @@ struct ka_heap {
 	struct ka_lock lock;
 	uintptr_t start;	/* first block header */
 	uintptr_t end;		/* sentinel header */
+	uintptr_t span;		/* end - start - 8: payload offsets below */
 	u64 *inuse;		/* bit (payload - start) / 8: live payload */
 	uintptr_t top;		/* highest block end ever handed out */
 	u64 min_block;
@@ -92,9 +93,17 @@ static inline bool ka_blk_prev_is_free(const struct ka_blk *b)
 	return b->hdr & KA_F_PREV_FREE;
 }
 
+#define KA_MAGIC_MASK	(~((1ULL << KA_MAGIC_SHIFT) - 1))
+
 static inline bool ka_blk_magic_ok(const struct ka_blk *b)
 {
-	return (b->hdr & ~((1ULL << KA_MAGIC_SHIFT) - 1)) == KA_MAGIC;
+	return (b->hdr & KA_MAGIC_MASK) == KA_MAGIC;
+}
+
+/* A good header of a used block, in one compare. */
+static inline bool ka_blk_used_ok(const struct ka_blk *b)
+{
+	return (b->hdr & (KA_MAGIC_MASK | KA_F_FREE)) == KA_MAGIC;
 }
 
 static inline u64 ka_blk_slack(const struct ka_blk *b)
@@ -194,12 +203,13 @@ static inline struct ka_blk *ka_heap_live(const struct ka_heap *h,
 	uintptr_t p = (uintptr_t)ptr;
 	struct ka_blk *b;
 
-	if (unlikely((p & 7) || p <= h->start || p >= h->end))
+	/* One compare for start < p < end: the offset wraps below start. */
+	if (unlikely((p & 7) || p - h->start - KA_HDR_SIZE >= h->span))
 		return NULL;
 	if (unlikely(!ka_heap_marked(h, ptr)))
 		return NULL;
 	b = ka_blk_of(ptr);
-	if (unlikely(!ka_blk_magic_ok(b) || ka_blk_is_free(b)))
+	if (unlikely(!ka_blk_used_ok(b)))
 		return NULL;
 	return b;
 }
@@ -249,6 +259,28 @@ static inline u64 ka_blk_gap(const struct ka_blk *b, size_t align,
 }
 
 /*
+ * Give the front need bytes of free block b (already off its free
+ * structure) to a request of req bytes; prev_free is b's P flag. Returns
+ * the rest as a free block for the caller to file, or NULL if the rest
+ * is too small to be a block and stays with the allocation.
+ */
+static inline struct ka_blk *ka_blk_split(struct ka_blk *b, u64 need,
+					  size_t req, u64 min_block,
+					  u64 prev_free)
+{
+	u64 size = ka_blk_size(b);
+	struct ka_blk *rem = NULL;
+
+	if (size - need >= min_block) {
+		rem = ka_blk_at((uintptr_t)b + need);
+		ka_blk_set_free(rem, size - need);
+		size = need;
+	}
+	ka_blk_set_used(b, size, size - KA_HDR_SIZE - req, prev_free);
+	return rem;
+}
+
+/*
  * Carve an allocation of need bytes for a request of req bytes (payload
  * aligned to align) out of free block b, which the caller already took
  * off its free structure. Leading and trailing leftovers become free
@@ -260,25 +292,20 @@ static inline struct ka_blk *ka_blk_carve(struct ka_blk *b, u64 need,
 					  u64 min_block, struct ka_blk **gap,
 					  struct ka_blk **rem)
 {
-	u64 size = ka_blk_size(b);
 	u64 g = ka_blk_gap(b, align, min_block);
 	u64 prev_free = 0;
 
 	*gap = NULL;
-	*rem = NULL;
 	if (unlikely(g)) {
+		u64 size = ka_blk_size(b);
+
 		ka_blk_set_free(b, g);
 		*gap = b;
 		b = ka_blk_at((uintptr_t)b + g);
-		size -= g;
+		b->hdr = size - g;
 		prev_free = KA_F_PREV_FREE;
 	}
-	if (size - need >= min_block) {
-		*rem = ka_blk_at((uintptr_t)b + need);
-		ka_blk_set_free(*rem, size - need);
-		size = need;
-	}
-	ka_blk_set_used(b, size, size - KA_HDR_SIZE - req, prev_free);
+	*rem = ka_blk_split(b, need, req, min_block, prev_free);
 	return b;
 }
 

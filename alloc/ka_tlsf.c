@@ -27,10 +27,16 @@
 #define SMALL_SIZE	256ULL			/* 2^FL_SHIFT: linear below */
 #define FL_COUNT	(KA_SIZE_BITS - FL_SHIFT + 1)
 
+/*
+ * Lists are hlist-style: pprev points at whatever points at the node, the
+ * list head or the previous node's next. Unlinking then needs neither
+ * the size class nor a branch on being first, and a list just emptied is
+ * recognised by pprev pointing into heads[][].
+ */
 struct tlsf_node {
 	struct ka_blk blk;
 	struct tlsf_node *next;
-	struct tlsf_node *prev;
+	struct tlsf_node **pprev;
 };
 
 #define TLSF_MIN	(sizeof(struct tlsf_node) + KA_HDR_SIZE)
@@ -102,46 +108,66 @@ static inline struct tlsf_node *find_suitable(struct tlsf_priv *t, u32 *fl,
 	return t->heads[*fl][*sl];
 }
 
-static inline void list_insert(struct tlsf_priv *t, struct ka_blk *b)
+/* File free block b of size bytes (passed: the header was just written). */
+static inline void list_insert(struct tlsf_priv *t, struct ka_blk *b,
+			       u64 size)
 {
 	struct tlsf_node *n = tlsf_node(b);
-	struct tlsf_node *head;
+	struct tlsf_node **slot;
 	u32 fl, sl;
 
-	mapping_insert(ka_blk_size(b), &fl, &sl);
-	head = t->heads[fl][sl];
-	n->next = head;
-	n->prev = NULL;
-	if (head)
-		head->prev = n;
-	t->heads[fl][sl] = n;
+	mapping_insert(size, &fl, &sl);
+	slot = &t->heads[fl][sl];
+	n->next = *slot;
+	n->pprev = slot;
+	if (n->next)
+		n->next->pprev = &n->next;
+	*slot = n;
 	t->fl_map |= 1ULL << fl;
 	t->sl_map[fl] |= 1U << sl;
 }
 
-static inline void list_remove(struct tlsf_priv *t, struct tlsf_node *n,
-			       u32 fl, u32 sl)
+/* slot was just left NULL: if it is a list head, clear its bits. */
+static inline void list_emptied(struct tlsf_priv *t, struct tlsf_node **slot)
 {
-	if (n->next)
-		n->next->prev = n->prev;
-	if (n->prev) {
-		n->prev->next = n->next;
+	uintptr_t off = (uintptr_t)slot - (uintptr_t)t->heads;
+	u32 fl, sl;
+
+	if (off >= sizeof(t->heads))
 		return;
-	}
-	t->heads[fl][sl] = n->next;
-	if (n->next)
-		return;
+	off /= sizeof(*slot);
+	fl = off / SL_COUNT;
+	sl = off % SL_COUNT;
 	t->sl_map[fl] &= ~(1U << sl);
 	if (!t->sl_map[fl])
 		t->fl_map &= ~(1ULL << fl);
 }
 
-static inline void block_remove(struct tlsf_priv *t, struct ka_blk *b)
+/* Take n, the head of list (fl, sl), off it. */
+static inline void list_pop(struct tlsf_priv *t, struct tlsf_node *n, u32 fl,
+			    u32 sl)
 {
-	u32 fl, sl;
+	struct tlsf_node **slot = &t->heads[fl][sl];
 
-	mapping_insert(ka_blk_size(b), &fl, &sl);
-	list_remove(t, tlsf_node(b), fl, sl);
+	*slot = n->next;
+	if (n->next) {
+		n->next->pprev = slot;
+		return;
+	}
+	t->sl_map[fl] &= ~(1U << sl);
+	if (!t->sl_map[fl])
+		t->fl_map &= ~(1ULL << fl);
+}
+
+static inline void list_remove(struct tlsf_priv *t, struct ka_blk *b)
+{
+	struct tlsf_node *n = tlsf_node(b);
+
+	*n->pprev = n->next;
+	if (n->next)
+		n->next->pprev = n->pprev;
+	else
+		list_emptied(t, n->pprev);
 }
 
 static int tlsf_init(void *priv, void *base, size_t len)
@@ -156,7 +182,7 @@ static int tlsf_init(void *priv, void *base, size_t len)
 	t->fl_map = 0;
 	ka_memset(t->sl_map, 0, sizeof(t->sl_map));
 	ka_memset(t->heads, 0, sizeof(t->heads));
-	list_insert(t, first);
+	list_insert(t, first, ka_blk_size(first));
 	return 0;
 }
 
@@ -167,23 +193,47 @@ static void tlsf_fini(void *priv)
 	ka_heap_fini(&t->h);
 }
 
-static struct ka_blk *tlsf_take(struct tlsf_priv *t, u64 want, u64 need,
-				size_t size, size_t align)
+/* Take a block of at least want bytes off its list, or NULL. */
+static inline struct tlsf_node *tlsf_find(struct tlsf_priv *t, u64 want)
 {
-	struct ka_blk *gap, *rem, *b;
 	struct tlsf_node *n;
 	u32 fl, sl;
 
 	mapping_search(want, &fl, &sl);
 	n = find_suitable(t, &fl, &sl);
+	if (likely(n))
+		list_pop(t, n, fl, sl);
+	return n;
+}
+
+/* The unaligned fast path: split the front off and file the rest. */
+static inline struct ka_blk *tlsf_take(struct tlsf_priv *t, u64 need,
+				       size_t size)
+{
+	struct tlsf_node *n = tlsf_find(t, need);
+	struct ka_blk *rem;
+
 	if (unlikely(!n))
 		return NULL;
-	list_remove(t, n, fl, sl);
-	b = ka_blk_carve(&n->blk, need, size, align, TLSF_MIN, &gap, &rem);
-	if (unlikely(gap))
-		list_insert(t, gap);
+	rem = ka_blk_split(&n->blk, need, size, TLSF_MIN, 0);
 	if (rem)
-		list_insert(t, rem);
+		list_insert(t, rem, ka_blk_size(rem));
+	return &n->blk;
+}
+
+static struct ka_blk *tlsf_take_aligned(struct tlsf_priv *t, u64 want,
+					u64 need, size_t size, size_t align)
+{
+	struct tlsf_node *n = tlsf_find(t, want);
+	struct ka_blk *gap, *rem, *b;
+
+	if (!n)
+		return NULL;
+	b = ka_blk_carve(&n->blk, need, size, align, TLSF_MIN, &gap, &rem);
+	if (gap)
+		list_insert(t, gap, ka_blk_size(gap));
+	if (rem)
+		list_insert(t, rem, ka_blk_size(rem));
 	return b;
 }
 
@@ -196,8 +246,10 @@ static void *tlsf_alloc(void *priv, size_t size, size_t align)
 	void *p = NULL;
 
 	ka_lock(&t->h.lock);
-	if (likely(need && want))
-		b = tlsf_take(t, want, need, size, align);
+	if (likely(want == need && need))
+		b = tlsf_take(t, need, size);
+	else if (need && want)
+		b = tlsf_take_aligned(t, want, need, size, align);
 	if (likely(b))
 		p = ka_heap_note_alloc(&t->h, b, size);
 	else
@@ -215,14 +267,14 @@ static void tlsf_release(struct tlsf_priv *t, struct ka_blk *b)
 		ka_blk_mark_stale(b);
 		b = ka_blk_prev(b);
 		size += ka_blk_size(b);
-		block_remove(t, b);
+		list_remove(t, b);
 	}
 	if (ka_blk_is_free(next)) {
 		size += ka_blk_size(next);
-		block_remove(t, next);
+		list_remove(t, next);
 	}
 	ka_blk_set_free(b, size);
-	list_insert(t, b);
+	list_insert(t, b, size);
 }
 
 static int tlsf_free(void *priv, void *ptr)
@@ -288,11 +340,12 @@ static void tlsf_stats(void *priv, struct ka_stats *st)
 static const char *tlsf_check_list(struct tlsf_priv *t, u32 fl, u32 sl,
 				   u64 *seen, u64 limit)
 {
-	const struct tlsf_node *n, *prev = NULL;
+	struct tlsf_node *const *link = &t->heads[fl][sl];
 	const struct ka_heap *h = &t->h;
+	const struct tlsf_node *n;
 	u32 f, s;
 
-	for (n = t->heads[fl][sl]; n; prev = n, n = n->next) {
+	for (n = *link; n; link = &n->next, n = n->next) {
 		uintptr_t a = (uintptr_t)n;
 
 		if (++*seen > limit)
@@ -304,7 +357,7 @@ static const char *tlsf_check_list(struct tlsf_priv *t, u32 fl, u32 sl,
 		    *ka_blk_footer(&n->blk) != n->blk.hdr ||
 		    !ka_blk_prev_is_free(ka_blk_next(&n->blk)))
 			return "list entry is not a free block";
-		if (n->prev != prev)
+		if (n->pprev != link)
 			return "list back link broken";
 		mapping_insert(ka_blk_size(&n->blk), &f, &s);
 		if (f != fl || s != sl)

@@ -8,7 +8,7 @@
  * stays compact.
  *
  * The order is cut into size bins: bin i holds the blocks of
- * [i * 64, (i + 1) * 64) bytes, the last bin every block of 8 KiB or more,
+ * [i * 16, (i + 1) * 16) bytes, the last bin every block of 8 KiB or more,
  * and each bin is an AVL tree (ka_tree.h) in (size, address) order. A
  * bitmap of non-empty bins finds the next bin up in a few word
  * operations. The concatenation of the bins in bin order is exactly the
@@ -31,8 +31,8 @@
 
 #define BF_NAME		"bestfit"
 #define BF_MIN		KA_TNODE_MIN
-#define BIN_SHIFT	6
-#define BIN_COUNT	129	/* 128 bins of 64 bytes, then >= 8 KiB */
+#define BIN_SHIFT	4
+#define BIN_COUNT	513	/* 512 bins of 16 bytes, then >= 8 KiB */
 #define BIN_WORDS	((BIN_COUNT + 63) / 64)
 
 struct bf_priv {

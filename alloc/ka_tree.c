@@ -167,16 +167,27 @@ static void tree_retrace(struct ka_tree *t, struct ka_tnode *n,
 			 const struct ka_tnode *barrier)
 {
 	while (n) {
-		u64 height = n->height;
-		u64 max = n->max;
-		bool passed = !barrier || n == barrier;
+		u64 hl = tree_height(n->left);
+		u64 hr = tree_height(n->right);
+		u64 height, max;
+		bool changed;
 
-		n = tree_rebalance(t, n);
-		if (passed) {
+		if (n == barrier)
 			barrier = NULL;
-			if (n->height == height && n->max == max)
-				break;
+		if (unlikely(hl > hr + 1 || hr > hl + 1)) {
+			height = n->height;
+			max = n->max;
+			n = tree_rebalance(t, n);
+			changed = n->height != height || n->max != max;
+		} else {
+			height = 1 + (hl > hr ? hl : hr);
+			max = t->order == KA_TREE_BY_ADDR ? tree_calc_max(n) : 0;
+			changed = n->height != height || n->max != max;
+			n->height = height;
+			n->max = max;
 		}
+		if (!changed && !barrier)
+			break;
 		n = n->parent;
 	}
 }

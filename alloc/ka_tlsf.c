@@ -309,21 +309,31 @@ static size_t tlsf_usable_size(void *priv, const void *ptr)
 	return n;
 }
 
-/* The largest free block is on the highest non-empty list. */
+/* Smallest block size that maps to list (fl, sl). */
+static u64 mapping_lo(u32 fl, u32 sl)
+{
+	u32 f = fl + FL_SHIFT - 1;
+
+	if (!fl)
+		return (u64)sl << 3;
+	return (1ULL << f) + ((u64)sl << (f - SL_LOG2));
+}
+
+/*
+ * The largest request alloc() can meet. Good-fit rounding sends a
+ * request to the first list all of whose blocks hold it, so the limit is
+ * the lower bound of the highest non-empty list, not the size of the
+ * largest block on it.
+ */
 static u64 tlsf_largest(struct tlsf_priv *t)
 {
-	const struct tlsf_node *n;
-	u64 max = 0;
 	u32 fl, sl;
 
 	if (!t->fl_map)
 		return 0;
 	fl = ka_fls64(t->fl_map) - 1;
 	sl = ka_fls64(t->sl_map[fl]) - 1;
-	for (n = t->heads[fl][sl]; n; n = n->next)
-		if (ka_blk_size(&n->blk) > max)
-			max = ka_blk_size(&n->blk);
-	return max - KA_HDR_SIZE;
+	return mapping_lo(fl, sl) - KA_HDR_SIZE;
 }
 
 static void tlsf_stats(void *priv, struct ka_stats *st)

@@ -33,6 +33,12 @@
  * before it trusts any header, so neither a wild nor a double free can
  * make the policy read user data as metadata. The magic catches a header
  * that a buffer underflow overwrote.
+ *
+ * Stats: footprint_bytes is the highest block end ever handed out minus
+ * start, headers included, so fragmentation = footprint / requested - 1
+ * counts headers and rounding (internal) and holes below the high-water
+ * mark (external). meta_bytes is everything of the region outside the
+ * block area: alignment padding, the sentinel and the bitmap (1/65).
  */
 #ifndef KA_BLOCK_H
 #define KA_BLOCK_H

@@ -12,8 +12,10 @@
  *                            KAT_CHECK_EVERY operations
  *   debug (-O1 KA_DEBUG      a smaller live set so that check() runs
  *    ASan UBSan)             after every single operation, up to KAT_OPS
- *                            (200k) operations or KAT_SECONDS (25 s) per
+ *                            (200k) operations or KAT_SECONDS (15 s) per
  *                            policy, whichever comes first
+ * random-kernel runs half as many operations (and half the time budget)
+ * with the benchmark's kernel size mix and twice the live blocks.
  * The shorter tests (edge cases, bad frees, exhaustion, alignment,
  * slab threads) run in both builds with check() after every step.
  */
@@ -70,16 +72,28 @@ static long env_long(const char *name, long def)
 	return s && *s ? strtol(s, NULL, 0) : def;
 }
 
-/* Mostly small, some page-sized, a few large: a kernel-ish mix. */
-static size_t rand_size(u64 *rng)
+/*
+ * Percentages of small (1..256 B), medium (257 B..4 KiB) and large
+ * (4..64 KiB) requests: the general mix, and the kernel pattern of the
+ * benchmark (many small objects, a few large buffers).
+ */
+struct kat_mix {
+	unsigned int small, medium;
+	size_t live;
+};
+
+static const struct kat_mix mix_general = { 60, 38, KAT_LIVE };
+static const struct kat_mix mix_kernel = { 97, 0, KAT_LIVE * 2 };
+
+static size_t rand_size(u64 *rng, const struct kat_mix *mix)
 {
 	u64 r = kat_rand(rng);
 	unsigned int pick = r % 100;
 
 	r >>= 8;
-	if (pick < 60)
+	if (pick < mix->small)
 		return 1 + r % 256;
-	if (pick < 98)
+	if (pick < mix->small + mix->medium)
 		return 257 + r % (4096 - 256);
 	return 4097 + r % (64 * 1024 - 4096);
 }
@@ -113,8 +127,10 @@ static void close_policy(struct kat *k)
 }
 
 /* One random step: alloc, free, realloc-like or a burst of frees. */
-static void random_step(struct kat *k, u64 *rng, size_t target, u64 n)
+static void random_step(struct kat *k, u64 *rng, const struct kat_mix *mix,
+			u64 n)
 {
+	size_t target = mix->live;
 	unsigned int r = kat_rand(rng) % 1000;
 	unsigned int p_alloc = k->nlive < target ? 560 : 440;
 	size_t size, align, i;
@@ -129,7 +145,7 @@ static void random_step(struct kat *k, u64 *rng, size_t target, u64 n)
 		return;
 	}
 	if (!k->nlive || r < p_alloc) {
-		size = rand_size(rng);
+		size = rand_size(rng, mix);
 		align = rand_align(rng);
 		OK(k, kat_alloc(k, size, align, &p));
 		ck_assert_msg(p || k->req_bytes > k->len / KAT_HEADROOM,
@@ -140,25 +156,23 @@ static void random_step(struct kat *k, u64 *rng, size_t target, u64 n)
 	}
 	i = kat_rand(rng) % k->nlive;
 	if (r < p_alloc + 30)
-		OK(k, kat_realloc_idx(k, i, rand_size(rng), rand_align(rng)));
+		OK(k, kat_realloc_idx(k, i, rand_size(rng, mix), rand_align(rng)));
 	else
 		OK(k, kat_free_idx(k, i));
 }
 
-START_TEST(test_random)
+static void run_random(int i, const struct kat_mix *mix, const char *what,
+		       long ops, long budget)
 {
 	struct kat k;
-	u64 rng = 0x5eed0000u + _i;
-	long ops = env_long("KAT_OPS", KAT_OPS);
+	u64 rng = 0x5eed0000u + i + mix->small;
 	long every = env_long("KAT_CHECK_EVERY", KAT_CHECK_EVERY);
+	time_t start = time(NULL);
 	long n;
 
-	long budget = env_long("KAT_SECONDS", KAT_SECONDS);
-	time_t start = time(NULL);
-
-	open_policy(&k, _i, KAT_REGION, KAT_LIVE * 4);
+	open_policy(&k, i, KAT_REGION, mix->live * 4);
 	for (n = 0; n < ops; n++) {
-		random_step(&k, &rng, KAT_LIVE, n);
+		random_step(&k, &rng, mix, n);
 		if ((n + 1) % every == 0) {
 			OK(&k, kat_check(&k));
 			OK(&k, kat_stats(&k));
@@ -167,11 +181,25 @@ START_TEST(test_random)
 		if (budget && n % 1024 == 1023 && time(NULL) - start >= budget)
 			break;
 	}
-	printf("  random %-9s %ld ops, check() every %ld, %ld s\n",
+	printf("  %-14s %-9s %ld ops, check() every %ld, %ld s\n", what,
 	       k.ops->name, n, every, (long)(time(NULL) - start));
 	fflush(stdout);
 	ck_assert_uint_gt(k.allocs, (u64)n / 3);
 	close_policy(&k);
+}
+
+START_TEST(test_random)
+{
+	run_random(_i, &mix_general, "random", env_long("KAT_OPS", KAT_OPS),
+		   env_long("KAT_SECONDS", KAT_SECONDS));
+}
+END_TEST
+
+START_TEST(test_random_kernel)
+{
+	run_random(_i, &mix_kernel, "random-kernel",
+		   env_long("KAT_OPS", KAT_OPS) / 2,
+		   env_long("KAT_SECONDS", KAT_SECONDS) / 2);
 }
 END_TEST
 
@@ -509,6 +537,7 @@ static Suite *model_suite(void)
 	tc = tcase_create("random");
 	tcase_set_timeout(tc, 170);
 	tcase_add_loop_test(tc, test_random, 0, npol);
+	tcase_add_loop_test(tc, test_random_kernel, 0, npol);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("edge");

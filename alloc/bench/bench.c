@@ -486,6 +486,7 @@ struct thr {
 	pthread_barrier_t *bar;
 	u64 fails;
 	u64 t0, t1;
+	u64 cpu;
 };
 
 static void *thr_main(void *arg)
@@ -497,16 +498,23 @@ static void *thr_main(void *arg)
 		abort();
 	pthread_barrier_wait(t->bar);
 	t->t0 = now_ns();
+	t->cpu = cpu_ns();
 	t->fails = run_ops(t->in, t->w, slot);
+	t->cpu = cpu_ns() - t->cpu;
 	t->t1 = now_ns();
 	free(slot);
 	return NULL;
 }
 
-/* Aggregate ops/us of n threads, each running w on its own or a shared instance. */
+/*
+ * Aggregate ops/us of n threads, each running w on its own or a shared
+ * instance, over wall-clock time; *per_cpu gets ops per us of CPU time
+ * summed over the threads (what contention costs, preemption aside).
+ */
 static double bench_mt(const struct ka_policy_ops *ops, const struct wl *w,
-		       int n, bool shared, u64 *fails)
+		       int n, bool shared, u64 *fails, double *per_cpu)
 {
+	u64 cpu = 0;
 	struct inst in[MT_MAX];
 	struct thr t[MT_MAX];
 	pthread_t tid[MT_MAX];
@@ -532,26 +540,33 @@ static double bench_mt(const struct ka_policy_ops *ops, const struct wl *w,
 	for (i = 0; i < n; i++) {
 		pthread_join(tid[i], NULL);
 		*fails += t[i].fails;
+		cpu += t[i].cpu;
 		t0 = t[i].t0 < t0 ? t[i].t0 : t0;
 		t1 = t[i].t1 > t1 ? t[i].t1 : t1;
 	}
 	pthread_barrier_destroy(&bar);
 	for (i = 0; i < ninst; i++)
 		inst_close(&in[i]);
+	*per_cpu = (double)w->n * n * 1000.0 / (double)cpu;
 	return (double)w->n * n * 1000.0 / (double)(t1 - t0);
 }
 
 static void run_threads(const struct wl *w, const char *datpath)
 {
 	static const int nthr[] = { 1, 2, 4, 8 };
-	double v[4][NPOLS + 1];
+	double v[4][NPOLS + 1], vc[4][NPOLS + 1];
 	FILE *dat = datpath ? fopen(datpath, "w") : NULL;
 	size_t p, k;
 	u64 fails = 0;
 
-	printf("\n== %s, threads: aggregate ops/us, median of %d (%zu ops per thread; own instance per thread, glibc and slab-shared one for all)\n",
+	printf("\n== %s, threads, median of %d (%zu ops per thread; own instance per thread, glibc and slab-shared one for all)\n",
 	       w->name, MT_RUNS, w->n);
+	printf("%-12s %-35s   | %s\n", "", "aggregate ops/us (wall clock)",
+	       "ops per us of CPU time, all threads");
 	printf("%-12s", "policy");
+	for (k = 0; k < 4; k++)
+		printf(" %7dT", nthr[k]);
+	printf("   |");
 	for (k = 0; k < 4; k++)
 		printf(" %7dT", nthr[k]);
 	printf("\n");
@@ -574,19 +589,25 @@ static void run_threads(const struct wl *w, const char *datpath)
 			 p == NPOLS ? "-shared" : "");
 		printf("%-12s", name);
 		for (k = 0; k < 4; k++) {
-			double runs[MT_RUNS];
+			double runs[MT_RUNS], cpus[MT_RUNS];
 			int i;
 
 			for (i = 0; i < MT_RUNS; i++)
-				runs[i] = bench_mt(ops, w, nthr[k], shared, &fails);
+				runs[i] = bench_mt(ops, w, nthr[k], shared,
+						   &fails, &cpus[i]);
 			qsort(runs, MT_RUNS, sizeof(runs[0]), cmp_double);
+			qsort(cpus, MT_RUNS, sizeof(cpus[0]), cmp_double);
 			v[k][p] = runs[MT_RUNS / 2];
+			vc[k][p] = cpus[MT_RUNS / 2];
 			printf(" %8.2f", v[k][p]);
 			if (csv)
-				fprintf(csv, "%s-mt,%d,%s,,%.3f,,,,,,,,,%llu,0,0\n",
-					w->name, nthr[k], name, v[k][p],
-					(unsigned long long)fails);
+				fprintf(csv, "%s-mt,%d,%s,%.3f,%.3f,,,,,,,,,%llu,0,0\n",
+					w->name, nthr[k], name, vc[k][p],
+					v[k][p], (unsigned long long)fails);
 		}
+		printf("   |");
+		for (k = 0; k < 4; k++)
+			printf(" %8.2f", vc[k][p]);
 		printf("\n");
 		fflush(stdout);
 	}

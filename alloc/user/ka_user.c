@@ -21,9 +21,9 @@
 unsigned long ka_warn_count;
 bool ka_warn_quiet;
 
-_Thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
-_Thread_local u64 ka_pcpu_last_gen;
-_Thread_local void *ka_pcpu_last_cache;
+ka_thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
+ka_thread_local u64 ka_pcpu_last_gen;
+ka_thread_local void *ka_pcpu_last_cache;
 
 /* The cache header; the caller's data follows, 64-byte aligned. */
 struct ka_pcpu_cache {
@@ -31,7 +31,7 @@ struct ka_pcpu_cache {
 	struct ka_pcpu_cache **pprev;
 	struct ka_pcpu *pc;
 	u64 gen;
-	_Alignas(64) unsigned char data[];
+	unsigned char data[] ka_aligned(64);
 };
 
 static pthread_mutex_t ka_reg_lock = PTHREAD_MUTEX_INITIALIZER;

@@ -15,6 +15,8 @@
  *             reported in KA_DEBUG builds, compiled out otherwise
  *   bits      ka_ffs64(x), ka_fls64(x) (1-based, 0 for x == 0)
  *   memory    ka_memset(), ka_memcpy()
+ *   sharing   ka_read_once(x), ka_write_once(x, v) for a field written
+ *             under a lock and read without it
  *   pages     ka_region_alloc(len), ka_region_free(p, len): a zeroed
  *             region for a policy instance (vzalloc / mmap)
  *   per-CPU   struct ka_pcpu; ka_pcpu_init(pc, size, flush, owner),

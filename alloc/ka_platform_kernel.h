@@ -18,6 +18,7 @@
 
 #include <linux/bitops.h>
 #include <linux/cpumask.h>
+#include <linux/compiler.h>
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
@@ -78,6 +79,10 @@ static inline int ka_fls64(u64 x)
 
 #define ka_memset memset
 #define ka_memcpy memcpy
+
+/* Shared fields read without their lock: see ka_platform_user.h. */
+#define ka_read_once(x)		READ_ONCE(x)
+#define ka_write_once(x, v)	WRITE_ONCE(x, v)
 
 /* Page source: a zeroed, virtually contiguous region. NULL on failure. */
 static inline void *ka_region_alloc(size_t len)

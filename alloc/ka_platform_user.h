@@ -99,6 +99,14 @@ static inline int ka_fls64(u64 x)
 #define ka_memset memset
 #define ka_memcpy memcpy
 
+/*
+ * A field one thread writes under a lock while another reads it without
+ * one (slab's lock-free free path): a relaxed atomic access is a plain
+ * mov on x86, but tells the compiler and ThreadSanitizer it is shared.
+ */
+#define ka_read_once(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
+#define ka_write_once(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
 /* Page source: whole pages for a region, zero-filled. NULL on failure. */
 static inline void *ka_region_alloc(size_t len)
 {

@@ -301,7 +301,7 @@ static u32 ks_depot_page(struct ka_slab *s, u32 ci)
 	d = &s->pd[pg];
 	d->cls = ci;
 	d->nfree = 0;
-	d->carved = 0;
+	ka_write_once(d->carved, 0);
 	ks_list_add(s, &c->partial, pg);
 	return pg;
 }
@@ -335,7 +335,8 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mag *m)
 		}
 		while (d->carved < c->nobjs && m->n < want) {
 			/* The state u16 still holds what the page held. */
-			idx = d->carved++;
+			idx = d->carved;
+			ka_write_once(d->carved, idx + 1);
 			*ks_req(c, page, idx) = 0;
 			ks_mag_push(m, page + (uintptr_t)idx * c->size, idx);
 		}
@@ -601,7 +602,8 @@ static int ks_find(struct ka_slab *s, const void *ptr, struct ks_ref *r)
 		return off ? -EINVAL : 1;
 	c = &s->cls[r->ci];
 	r->idx = ks_index(c, off);
-	if (unlikely(r->idx >= d->carved ||
+	/* free() takes no lock: refill may be carving this page meanwhile. */
+	if (unlikely(r->idx >= ka_read_once(d->carved) ||
 		     (uintptr_t)r->idx * c->size != off))
 		return -EINVAL;
 	r->req = ks_req(c, (uintptr_t)ptr - off, r->idx);

@@ -511,6 +511,8 @@ static void *thr_main(void *arg)
 
 	if (!slot)
 		abort();
+	/* Warm up like the single-thread passes: caches, metadata, pages. */
+	run_ops(t->in, t->w, slot);
 	pthread_barrier_wait(t->bar);
 	t->t0 = now_ns();
 	t->cpu = cpu_ns();

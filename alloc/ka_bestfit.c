@@ -203,15 +203,8 @@ static int bf_free(void *priv, void *ptr)
 static size_t bf_usable_size(void *priv, const void *ptr)
 {
 	struct bf_priv *bf = priv;
-	struct ka_blk *b;
-	size_t n = 0;
 
-	ka_lock(&bf->h.lock);
-	b = ka_heap_live(&bf->h, ptr);
-	if (b)
-		n = ka_blk_size(b) - KA_HDR_SIZE;
-	ka_unlock(&bf->h.lock);
-	return n;
+	return ka_heap_usable_size(&bf->h, ptr);
 }
 
 static void bf_stats(void *priv, struct ka_stats *st)

@@ -80,6 +80,23 @@ int ka_heap_bad_free(struct ka_heap *h, const char *policy, const void *ptr)
 	return err;
 }
 
+/*
+ * usable_size() of every boundary-tag policy: the policy's private state
+ * starts with its struct ka_heap, so their ops tables point here.
+ */
+size_t ka_heap_usable_size(struct ka_heap *h, const void *ptr)
+{
+	struct ka_blk *b;
+	size_t n = 0;
+
+	ka_lock(&h->lock);
+	b = ka_heap_live(h, ptr);
+	if (b)
+		n = ka_blk_size(b) - KA_HDR_SIZE;
+	ka_unlock(&h->lock);
+	return n;
+}
+
 void ka_heap_stats(struct ka_heap *h, struct ka_stats *st)
 {
 	ka_memset(st, 0, sizeof(*st));

@@ -371,6 +371,7 @@ int ka_heap_init(struct ka_heap *h, void *base, size_t len, u64 min_block,
 		 struct ka_blk **first);
 void ka_heap_fini(struct ka_heap *h);
 int ka_heap_bad_free(struct ka_heap *h, const char *policy, const void *ptr);
+size_t ka_heap_usable_size(struct ka_heap *h, const void *ptr);
 void ka_heap_stats(struct ka_heap *h, struct ka_stats *st);
 int ka_heap_check(struct ka_heap *h, const char *policy, u64 *free_blocks);
 

@@ -191,15 +191,8 @@ static int ff_free(void *priv, void *ptr)
 static size_t ff_usable_size(void *priv, const void *ptr)
 {
 	struct ff_priv *ff = priv;
-	struct ka_blk *b;
-	size_t n = 0;
 
-	ka_lock(&ff->h.lock);
-	b = ka_heap_live(&ff->h, ptr);
-	if (b)
-		n = ka_blk_size(b) - KA_HDR_SIZE;
-	ka_unlock(&ff->h.lock);
-	return n;
+	return ka_heap_usable_size(&ff->h, ptr);
 }
 
 static void ff_stats(void *priv, struct ka_stats *st)

@@ -301,15 +301,8 @@ static int tlsf_free(void *priv, void *ptr)
 static size_t tlsf_usable_size(void *priv, const void *ptr)
 {
 	struct tlsf_priv *t = priv;
-	struct ka_blk *b;
-	size_t n = 0;
 
-	ka_lock(&t->h.lock);
-	b = ka_heap_live(&t->h, ptr);
-	if (b)
-		n = ka_blk_size(b) - KA_HDR_SIZE;
-	ka_unlock(&t->h.lock);
-	return n;
+	return ka_heap_usable_size(&t->h, ptr);
 }
 
 /* Smallest block size that maps to list (fl, sl). */

@@ -16,6 +16,7 @@
  *
  * Lock order: registry lock, then whatever the flush callback takes.
  */
+#include <sched.h>
 #include "ka_platform.h"
 
 unsigned long ka_warn_count;
@@ -24,6 +25,29 @@ bool ka_warn_quiet;
 ka_thread_local struct ka_pcpu_slot ka_pcpu_slots[KA_PCPU_SLOTS];
 ka_thread_local u64 ka_pcpu_last_gen;
 ka_thread_local void *ka_pcpu_last_cache;
+
+/*
+ * ka_lock()'s contended path (design in ka_platform_user.h): wait on a
+ * plain load until the lock looks free, only then try the exchange
+ * again, so waiters do not keep stealing the line from the holder;
+ * yield the CPU after KA_LOCK_SPINS pauses, the holder being most
+ * likely preempted by then.
+ */
+void ka_lock_slow(struct ka_lock *l)
+{
+	unsigned int spins = 0;
+
+	do {
+		while (__atomic_load_n(&l->held, __ATOMIC_RELAXED)) {
+			if (++spins < KA_LOCK_SPINS) {
+				ka_cpu_relax();
+				continue;
+			}
+			sched_yield();
+			spins = 0;
+		}
+	} while (__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE));
+}
 
 /* The cache header; the caller's data follows, 64-byte aligned. */
 struct ka_pcpu_cache {

@@ -54,10 +54,18 @@
  *
  * Counters are kept per magazine and summed by stats(); usable bytes are
  * live objects times the class size.
+ *
+ * Cache lines: with one instance shared by several CPUs, a line that one
+ * CPU writes and another reads moves between them on every access. So
+ * what every operation reads (the class table, lookup, region bounds) is
+ * written by init only; the pool and its counters sit KS_LINE bytes
+ * further on, and each class's lock and partial list have a line of their
+ * own after the struct (priv_size includes them).
  */
 #include "ka_policy.h"
 
 #define KS_PAGE_SHIFT	16
+#define KS_LINE		64		/* cache line bytes */
 #define KS_MAG		32		/* objects per magazine */
 #define KS_MAG_MIN	8
 #define KS_MAG_BYTES	(32 << 10)
@@ -80,15 +88,24 @@ struct ks_pdesc {
 	u64 req;		/* KS_RUN: bytes asked for */
 };
 
+/* Read-mostly: written by init only, read by every operation. */
 struct ks_class {
-	struct ka_lock lock;	/* partial list and its pages' stacks */
 	u32 size;
 	u32 nobjs;		/* objects per page */
 	u32 recip;		/* ceil(2^32 / size) */
 	u32 req_off;		/* page offset of the u16 req[] array */
 	u32 stk_off;		/* page offset of the u16 free stack */
-	u32 partial;		/* pages with objects to give */
 	u32 mag_max;		/* magazine limit, even, <= KS_MAG */
+};
+
+/*
+ * What refill and flush write, per class: a cache line of its own (see
+ * struct ka_slab), padded to a whole number of lines.
+ */
+struct ks_depot {
+	struct ka_lock lock;	/* partial list and its pages' stacks */
+	u32 partial;		/* pages with objects to give */
+	u8 pad[KS_LINE - (sizeof(struct ka_lock) + sizeof(u32)) % KS_LINE];
 };
 
 struct ks_count {
@@ -108,6 +125,13 @@ struct ks_cache {
 	struct ks_mag mag[KS_NCLASS];
 };
 
+/*
+ * The fields every operation reads come first and are never written
+ * after init; what the slow paths write follows KS_LINE bytes later, and
+ * the class depots live on their own lines behind the struct (ks_dep()),
+ * so that a refill, flush or counter update on one CPU never takes away
+ * a line another CPU's fast path is reading.
+ */
 struct ka_slab {
 	struct ka_pcpu pc;
 	u8 *area;		/* first page, aligned to the page size */
@@ -115,14 +139,16 @@ struct ka_slab {
 	u32 shift;
 	u32 max_size;
 	u32 nclass;		/* usable classes with this page size */
-	u8 lookup[KS_LOOKUP];
-	struct ks_class cls[KS_NCLASS];
-	/* Below: the slow paths. */
-	u8 *base;
-	size_t len;
 	u32 npages;
 	struct ks_pdesc *pd;
+	struct ks_depot *dep;	/* nclass lines after the struct */
 	u64 *map;		/* bit set: page is in the pool */
+	u8 *base;
+	size_t len;
+	u8 lookup[KS_LOOKUP];
+	struct ks_class cls[KS_NCLASS];
+	u8 gap[KS_LINE];	/* no line holds fields from both sides */
+	/* Below: written by the slow paths. */
 	struct ka_lock plock;	/* pool, large blocks, retired counters */
 	u32 low;		/* no pool page below this one */
 	u32 top;		/* highest page end ever handed out */
@@ -133,6 +159,10 @@ struct ka_slab {
 	u64 failed;
 	u64 bad_frees;
 };
+
+/* State plus depots; the slack lets ks_init() align the depots. */
+#define KS_PRIV_SIZE	(sizeof(struct ka_slab) + KS_LINE + \
+			 KS_NCLASS * sizeof(struct ks_depot))
 
 /* Size of class i: 8, 16..128 by 16, then 8 steps per power of two. */
 static u32 ks_class_size(u32 i)
@@ -287,9 +317,9 @@ static inline bool ks_page_full(struct ks_class *c, struct ks_pdesc *d)
 /* A page with objects to give for class ci, or KS_NIL. */
 static u32 ks_depot_page(struct ka_slab *s, u32 ci)
 {
-	struct ks_class *c = &s->cls[ci];
+	struct ks_depot *dp = &s->dep[ci];
 	struct ks_pdesc *d;
-	u32 pg = c->partial;
+	u32 pg = dp->partial;
 
 	if (pg != KS_NIL)
 		return pg;
@@ -302,7 +332,7 @@ static u32 ks_depot_page(struct ka_slab *s, u32 ci)
 	d->cls = ci;
 	d->nfree = 0;
 	ka_write_once(d->carved, 0);
-	ks_list_add(s, &c->partial, pg);
+	ks_list_add(s, &dp->partial, pg);
 	return pg;
 }
 
@@ -321,7 +351,7 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mag *m)
 	uintptr_t page;
 	u16 *stk;
 
-	ka_lock(&c->lock);
+	ka_lock(&s->dep[ci].lock);
 	while (m->n < want) {
 		pg = ks_depot_page(s, ci);
 		if (pg == KS_NIL)
@@ -341,9 +371,9 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mag *m)
 			ks_mag_push(m, page + (uintptr_t)idx * c->size, idx);
 		}
 		if (ks_page_full(c, d))
-			ks_list_del(s, &c->partial, pg);
+			ks_list_del(s, &s->dep[ci].partial, pg);
 	}
-	ka_unlock(&c->lock);
+	ka_unlock(&s->dep[ci].lock);
 }
 
 /* Gives object idx of page pg back; an empty page goes to the pool. */
@@ -356,11 +386,11 @@ static void ks_depot_put(struct ka_slab *s, u32 ci, u32 pg, u32 idx)
 	ks_stk(c, ks_page_addr(s, pg))[d->nfree++] = idx;
 	if (d->nfree < d->carved) {
 		if (was_full)
-			ks_list_add(s, &c->partial, pg);
+			ks_list_add(s, &s->dep[ci].partial, pg);
 		return;
 	}
 	if (!was_full)
-		ks_list_del(s, &c->partial, pg);
+		ks_list_del(s, &s->dep[ci].partial, pg);
 	d->cls = KS_FREE;
 	d->prev = 0;
 	ka_lock(&s->plock);
@@ -371,13 +401,13 @@ static void ks_depot_put(struct ka_slab *s, u32 ci, u32 pg, u32 idx)
 /* Gives the n oldest objects of magazine m back to the depot. */
 static void ks_flush(struct ka_slab *s, u32 ci, struct ks_mag *m, u32 n)
 {
-	struct ks_class *c = &s->cls[ci];
+	struct ks_depot *dp = &s->dep[ci];
 	u32 i;
 
-	ka_lock(&c->lock);
+	ka_lock(&dp->lock);
 	for (i = 0; i < n; i++)
 		ks_depot_put(s, ci, ks_page_of(s, m->obj[i]), m->idx[i]);
-	ka_unlock(&c->lock);
+	ka_unlock(&dp->lock);
 	m->n -= n;
 	ka_memcpy(m->obj, m->obj + n, m->n * sizeof(m->obj[0]));
 	ka_memcpy(m->idx, m->idx + n, m->n * sizeof(m->idx[0]));
@@ -641,16 +671,16 @@ static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
 
 static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r)
 {
-	struct ks_class *c = &s->cls[r->ci];
+	struct ks_depot *dp = &s->dep[r->ci];
 
 	ka_lock(&s->plock);
 	s->retired[r->ci].frees++;
 	s->retired[r->ci].req -= *r->req;
 	ka_unlock(&s->plock);
 	*r->req = 0;
-	ka_lock(&c->lock);
+	ka_lock(&dp->lock);
 	ks_depot_put(s, r->ci, r->pg, r->idx);
-	ka_unlock(&c->lock);
+	ka_unlock(&dp->lock);
 	return 0;
 }
 
@@ -928,7 +958,7 @@ static int ks_check_objs(struct ks_census *k, u32 pg)
 static long ks_check_list(struct ka_slab *s, u32 ci)
 {
 	struct ks_class *c = &s->cls[ci];
-	u32 pg = c->partial, prev = KS_NIL;
+	u32 pg = s->dep[ci].partial, prev = KS_NIL;
 	long n = 0;
 
 	while (pg != KS_NIL) {
@@ -1053,14 +1083,14 @@ static void ks_init_classes(struct ka_slab *s)
 		c->recip = (u32)(((1ULL << 32) + size - 1) / size);
 		c->req_off = page - 4 * n;
 		c->stk_off = page - 2 * n;
-		c->partial = KS_NIL;
+		s->dep[i].partial = KS_NIL;
 		c->mag_max = KS_MAG_BYTES / size;
 		if (c->mag_max > KS_MAG)
 			c->mag_max = KS_MAG;
 		if (c->mag_max < KS_MAG_MIN)
 			c->mag_max = KS_MAG_MIN;
 		c->mag_max &= ~1U;
-		ka_lock_init(&c->lock);
+		ka_lock_init(&s->dep[i].lock);
 		s->max_size = size;
 	}
 	s->nclass = i;
@@ -1120,6 +1150,7 @@ static int ks_init(void *priv, void *base, size_t len)
 		return err;
 	s->base = base;
 	s->len = len;
+	s->dep = (struct ks_depot *)ka_align_up((uintptr_t)(s + 1), KS_LINE);
 	ks_init_classes(s);
 	ka_lock_init(&s->plock);
 	err = ka_pcpu_init(&s->pc, sizeof(struct ks_cache), ks_cache_flush, s);
@@ -1129,7 +1160,7 @@ static int ks_init(void *priv, void *base, size_t len)
 
 destroy_locks:
 	for (i = 0; i < s->nclass; i++)
-		ka_lock_destroy(&s->cls[i].lock);
+		ka_lock_destroy(&s->dep[i].lock);
 	ka_lock_destroy(&s->plock);
 	return err;
 }
@@ -1141,14 +1172,14 @@ static void ks_fini(void *priv)
 
 	ka_pcpu_fini(&s->pc);
 	for (i = 0; i < s->nclass; i++)
-		ka_lock_destroy(&s->cls[i].lock);
+		ka_lock_destroy(&s->dep[i].lock);
 	ka_lock_destroy(&s->plock);
 	ka_memset(s, 0, sizeof(*s));
 }
 
 const struct ka_policy_ops ka_slab_ops = {
 	.name		= "slab",
-	.priv_size	= sizeof(struct ka_slab),
+	.priv_size	= KS_PRIV_SIZE,
 	.init		= ks_init,
 	.fini		= ks_fini,
 	.alloc		= ks_alloc,

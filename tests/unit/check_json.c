@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "json_print.h"
+#include "check_run.h"
 
 static char *buf;
 static size_t len;
@@ -173,8 +174,6 @@ int main(void)
 {
 	Suite *s = suite_create("json_print");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_text);
 	tcase_add_test(tc, test_json);
@@ -185,9 +184,5 @@ int main(void)
 	tcase_add_test(tc, test_pretty);
 	tcase_add_test(tc, test_text_mode_ignores_json_only);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kalloc_check_run(s);
 }

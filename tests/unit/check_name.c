@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kalloc.h"
+#include "check_run.h"
 
 static void valid(const char *name)
 {
@@ -81,17 +82,11 @@ int main(void)
 {
 	Suite *s = suite_create("name");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_valid);
 	tcase_add_test(tc, test_length);
 	tcase_add_test(tc, test_characters);
 	tcase_add_test(tc, test_why_optional);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kalloc_check_run(s);
 }

@@ -18,6 +18,7 @@
 
 #include "kalloc.h"
 #include "nl_priv.h"
+#include "check_run.h"
 
 /* A KALLOC_CMD_BUFFER_NEW request: name then size. */
 static struct nl_msg *req;
@@ -313,8 +314,6 @@ int main(void)
 {
 	Suite *s = suite_create("nlerr");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_policy_rejects_size);
@@ -336,9 +335,5 @@ int main(void)
 	tcase_add_test(tc, test_no_request);
 	tcase_add_test(tc, test_attr_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kalloc_check_run(s);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "plan.h"
+#include "check_run.h"
 
 struct load {
 	struct kalloc_plan *plan;
@@ -592,11 +593,5 @@ static Suite *plan_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(plan_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kalloc_check_run(plan_suite());
 }

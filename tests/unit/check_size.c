@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "kalloc.h"
+#include "check_run.h"
 
 static void parses_as(const char *s, uint64_t want)
 {
@@ -128,8 +129,6 @@ int main(void)
 {
 	Suite *s = suite_create("size");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_plain);
 	tcase_add_test(tc, test_suffixes);
@@ -138,9 +137,5 @@ int main(void)
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_round_trip);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return kalloc_check_run(s);
 }

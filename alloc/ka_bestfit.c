@@ -29,7 +29,7 @@
  */
 #include "ka_tree.h"
 
-#define BF_NAME		"bestfit"
+#define BF_NAME		"best-fit"
 #define BF_MIN		KA_TNODE_MIN
 #define BIN_SHIFT	4
 #define BIN_COUNT	513	/* 512 bins of 16 bytes, then >= 8 KiB */

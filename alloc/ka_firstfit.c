@@ -27,7 +27,7 @@
  */
 #include "ka_tree.h"
 
-#define FF_NAME		"firstfit"
+#define FF_NAME		"first-fit"
 #define FF_MIN		KA_TNODE_MIN
 
 struct ff_priv {

@@ -62,10 +62,15 @@ struct ka_policy_ops {
 	int (*check)(void *priv);
 };
 
-extern const struct ka_policy_ops ka_buddy_ops;
-extern const struct ka_policy_ops ka_slab_ops;
-extern const struct ka_policy_ops ka_firstfit_ops;
-extern const struct ka_policy_ops ka_bestfit_ops;
-extern const struct ka_policy_ops ka_tlsf_ops;
+/*
+ * ka_<sym>_ops of every policy in the registry, as one declarator list
+ * (a macro may not end in a semicolon); ka_registry_end is never
+ * defined and only closes the list.
+ */
+#define KA_REG(sym, id, name) ka_##sym##_ops,
+extern const struct ka_policy_ops
+#include "ka_registry.h"
+	ka_registry_end;
+#undef KA_REG
 
 #endif /* KA_POLICY_H */

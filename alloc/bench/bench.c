@@ -30,10 +30,7 @@
 #include "workload.h"
 #include "glibc.h"
 
-#define KA_REG(n) extern const struct ka_policy_ops ka_##n##_ops;
-#include "ka_registry.h"
-#undef KA_REG
-#define KA_REG(n) &ka_##n##_ops,
+#define KA_REG(sym, id, name) &ka_##sym##_ops,
 static const struct ka_policy_ops *const bench_pols[] = {
 	&bench_glibc_ops,
 #include "ka_registry.h"
@@ -75,8 +72,8 @@ struct ref {
 static const struct ref refs[] = {
 	{ "buddy", 2.14, 12, 450 },
 	{ "slab", 8.32, 8, 180 },
-	{ "firstfit", 1.87, 47, 890 },
-	{ "bestfit", 0.56, 6, 2100 },
+	{ "first-fit", 1.87, 47, 890 },
+	{ "best-fit", 0.56, 6, 2100 },
 };
 
 static double tsc_per_ns;
@@ -388,7 +385,7 @@ static void goals(struct goal_ctx *g, const char *name, int sc,
 {
 	static const struct { const char *n; double ops; } tput[] = {
 		{ "slab", 100 }, { "buddy", 30 }, { "tlsf", 30 },
-		{ "bestfit", 15 }, { "firstfit", 15 },
+		{ "best-fit", 15 }, { "first-fit", 15 },
 	};
 	const struct ref *ref = find_ref(name);
 	size_t i;
@@ -414,7 +411,7 @@ static void goals(struct goal_ctx *g, const char *name, int sc,
 		goal(g, "instr/alloc", r->ins_alloc, false, 170);
 		goal(g, "instr/free", r->ins_free, false, 120);
 	}
-	if (!strcmp(name, "bestfit") || !strcmp(name, "firstfit") ||
+	if (!strcmp(name, "best-fit") || !strcmp(name, "first-fit") ||
 	    !strcmp(name, "tlsf"))
 		goal(g, "frag %", r->frag, false, 10);
 	if (ref) {

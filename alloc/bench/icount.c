@@ -18,10 +18,7 @@
 #include "workload.h"
 #include "glibc.h"
 
-#define KA_REG(n) extern const struct ka_policy_ops ka_##n##_ops;
-#include "ka_registry.h"
-#undef KA_REG
-#define KA_REG(n) &ka_##n##_ops,
+#define KA_REG(sym, id, name) &ka_##sym##_ops,
 
 static u64 noop_block[2];
 

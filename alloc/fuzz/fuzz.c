@@ -35,11 +35,8 @@
 #define FZ_SLAB_REGION	(8u << 20)
 #define FZ_CAP		1024
 
-/* The registry is included twice: declarations, then the table. */
-#define KA_REG(n) extern const struct ka_policy_ops ka_##n##_ops;
-#include "ka_registry.h"
-#undef KA_REG
-#define KA_REG(n) &ka_##n##_ops,
+/* Every policy of the registry (ka_policy.h declares their ops). */
+#define KA_REG(sym, id, name) &ka_##sym##_ops,
 static const struct ka_policy_ops *const fz_policies[] = {
 #include "ka_registry.h"
 	NULL

@@ -11,58 +11,131 @@
  * The kalloc module registers the generic netlink family KALLOC_GENL_NAME
  * ("kalloc"), version KALLOC_GENL_VERSION. Resolving the family with
  * CTRL_CMD_GETFAMILY autoloads the module (MODULE_ALIAS_GENL_FAMILY).
+ * The family lives in the initial network namespace only.
  *
  * The family numbers its commands and attributes from 1, as new generic
  * netlink families must (Documentation/userspace-api/netlink/intro.rst).
  * Value 0 is never used. The kernel validates strictly: unknown attributes,
  * attributes of the wrong type or length, trailing data, and non-zero
- * reserved header fields are rejected with EINVAL and an extended ACK. A
- * client should set NETLINK_EXT_ACK on its socket and print the
- * NLMSGERR_ATTR_MSG string of every error it receives; where the error is
- * about one attribute, NLMSGERR_ATTR_OFFS gives that attribute's offset in
- * the request, and the message names it.
+ * reserved header fields are rejected with EINVAL, integers outside their
+ * range with ERANGE, each with an extended ACK. A client should set
+ * NETLINK_EXT_ACK on its socket and print the NLMSGERR_ATTR_MSG string of
+ * every error it receives; where the error is about one attribute,
+ * NLMSGERR_ATTR_OFFS gives that attribute's offset in the request, and the
+ * message names it ("KALLOC_BUFFER_A_SIZE exceeds the remaining budget").
  *
- * Commands are named object-verb. Each command has its own attribute space,
+ * Messages are static strings. Where a refusal has numbers to report (how
+ * much budget is left, the largest buffer a policy could serve), they come
+ * in the extended ACK's NLMSGERR_ATTR_COOKIE as a struct kalloc_cookie,
+ * described under "Error cookies" below, for the client to format.
+ *
+ * Commands are named object-verb. Each object has its own attribute space,
  * listed with it below; every attribute of a request is optional unless it
- * is marked "required". Commands that change state ("mutations") need
- * CAP_NET_ADMIN in the initial user namespace (GENL_ADMIN_PERM) and fail
- * with EPERM otherwise; every other command is open to every user.
+ * is marked "required". Commands that change state or read buffer contents
+ * ("mutations") need CAP_NET_ADMIN in the initial user namespace
+ * (GENL_ADMIN_PERM): a user namespace does not grant it. They fail with
+ * EPERM otherwise. Every other command is open to every user.
  *
  * Sizes and limits
  * ----------------
  *
  * - A buffer name is a NUL-terminated string of 1 to KALLOC_NAME_MAX - 1
  *   bytes drawn from [A-Za-z0-9_.-]; it must not start with '.' or '-'.
+ *   The NUL must be the attribute's last byte: a string with bytes after
+ *   its NUL is refused (EINVAL), never silently cut short.
+ * - An owner tag follows the same rule with 1 to KALLOC_OWNER_MAX - 1
+ *   bytes.
  * - A buffer size is 1 to KALLOC_BUFFER_SIZE_MAX bytes.
- * - The module enforces a byte budget over all of its buffers (module
- *   parameter "budget", in bytes) and a maximum number of buffers (module
- *   parameter "max_buffers"). Both are readable in
- *   /sys/module/kalloc/parameters/.
- * - The module parameters "names" and "values" create buffers at load
- *   (names=a,b values=1024,4096); any bad entry fails the load.
+ * - One BUFFER_READ or BUFFER_WRITE moves 1 to KALLOC_IO_MAX bytes.
+ * - The module enforces a byte budget over all of its buffers, whatever
+ *   policy serves them (module parameter "budget", in bytes), and a maximum
+ *   number of buffers ("max_buffers"). The budget charges the size asked
+ *   for; guards and policy overhead are not charged.
+ * - Every policy other than kmalloc serves buffers from an arena of at most
+ *   "arena_bytes" bytes (module parameter, per policy), taken from the page
+ *   allocator (vmalloc) when the policy first serves a buffer and given back
+ *   at unload.
+ * - Module parameters are readable in /sys/module/kalloc/parameters/.
+ *   "names" and "values" create buffers at load (names=a,b values=1024,4096,
+ *   owner tag "param", served by the policy of the "policy" parameter);
+ *   any bad entry fails the load. "policy" names the policy that is active
+ *   at load (default kmalloc).
+ *
+ * Policies
+ * --------
+ *
+ * Every buffer is served by one allocator policy (enum kalloc_policy). One
+ * policy is "active": it serves every new buffer whose request names no
+ * policy. KALLOC_POLICY_KMALLOC is the baseline: kvmalloc(), i.e. the
+ * kernel's own slab allocator (SLUB), or vmalloc when contiguous pages
+ * cannot be had. The others are kalloc's own allocators (alloc/ in the
+ * source tree), each managing its own arena. Replies carry a policy both
+ * as its number and as its name; the names are the strings in the comments
+ * of enum kalloc_policy.
+ *
+ * Guards
+ * ------
+ *
+ * Every buffer has KALLOC_GUARD_BYTES of guard bytes right before and right
+ * after its data. Their value derives from a secret drawn at module load and
+ * from the buffer's id, so a guard copied from another buffer is not valid.
+ * The guards are checked when the buffer is freed, by BUFFER_CHECK, and by
+ * every BUFFER_READ and BUFFER_WRITE. A buffer whose guards were ever found
+ * damaged is "corrupt": its KALLOC_BUFFER_A_GUARDS is non-zero, reads and
+ * writes of it fail with EIO, and deleting it still works. Each detection
+ * counts in its policy's KALLOC_PSTATS_A_CANARY_VIOLATIONS, sends a
+ * KALLOC_CMD_BUFFER_CHECK notification, and logs one rate-limited line
+ * beginning "kalloc: canary violation". Freed memory is overwritten with a
+ * poison pattern before its policy gets it back.
+ *
+ * For tests, debugfs has /sys/kernel/debug/kalloc/corrupt: writing
+ * "NAME head" or "NAME tail" flips one byte of that guard of buffer NAME
+ * (root only; the netdevsim way of injecting faults).
+ *
+ * Error cookies
+ * -------------
+ *
+ * A refusal whose message refers to numbers carries them in
+ * NLMSGERR_ATTR_COOKIE as struct kalloc_cookie, 20 bytes in host byte order.
+ * kind (enum kalloc_cookie_kind) says what a and b mean; each is a u64 split
+ * into 32-bit halves so that the struct has no padding (use
+ * kalloc_cookie_a() and kalloc_cookie_b()). A client that does not know a
+ * kind prints the message alone.
  *
  * KALLOC_CMD_BUFFER_NEW
  * ---------------------
  *
- *   Creates a named buffer and allocates its memory, zeroed (kmalloc,
- *   or vmalloc when contiguous pages cannot be had). Mutation: needs
- *   CAP_NET_ADMIN.
+ *   Creates a named buffer and allocates its memory, zeroed. Mutation.
  *   Request flags: NLM_F_REQUEST | NLM_F_ACK.
  *
- *   KALLOC_BUFFER_A_NAME: NLA_NUL_STRING, required, see "Sizes and limits"
- *   KALLOC_BUFFER_A_SIZE: NLA_U64, required, 1 .. KALLOC_BUFFER_SIZE_MAX
+ *   KALLOC_BUFFER_A_NAME:   string, required, see "Sizes and limits"
+ *   KALLOC_BUFFER_A_SIZE:   u64, required, 1 .. KALLOC_BUFFER_SIZE_MAX
+ *   KALLOC_BUFFER_A_POLICY: u32, enum kalloc_policy; default: the active one
+ *   KALLOC_BUFFER_A_OWNER:  string, an owner tag such as "kallocd" or
+ *                           "user" (like a route's protocol); default: none
+ *   KALLOC_BUFFER_A_FLAGS:  u32, KALLOC_BUFFER_F_*:
+ *     KALLOC_BUFFER_F_SOCKET  the buffer belongs to the requesting netlink
+ *                             socket and is deleted when that socket
+ *                             closes, however its process ends (the
+ *                             deletion is notified with reason
+ *                             KALLOC_DEL_SOCKET)
  *
  *   Reply: one KALLOC_CMD_BUFFER_NEW message describing the new buffer
  *   with the attributes of KALLOC_CMD_BUFFER_GET, then the ACK.
  *
  *   Errors:
  *     EPERM      the caller lacks CAP_NET_ADMIN
- *     EINVAL     a required attribute is missing, or the name is empty,
- *                too long or has a character outside the allowed set
- *     ERANGE     the size is 0 or above KALLOC_BUFFER_SIZE_MAX
+ *     EINVAL     a required attribute is missing; the name or owner is
+ *                empty, has a character outside the allowed set, starts
+ *                with '.' or '-', has bytes after its NUL or no NUL within
+ *                its maximum length; an unknown flag is set
+ *     ERANGE     the size is 0 or above KALLOC_BUFFER_SIZE_MAX; the policy
+ *                is 0 or above KALLOC_POLICY_MAX
  *     EEXIST     a buffer of that name exists already
- *     ENOSPC     the buffer would exceed the module's byte budget, or the
- *                module holds max_buffers buffers already
+ *     ENOSPC     the buffer would exceed the byte budget (cookie
+ *                KALLOC_COOKIE_BUDGET), the module holds max_buffers
+ *                buffers already (KALLOC_COOKIE_MAX_BUFFERS), or the policy
+ *                cannot serve that size (KALLOC_COOKIE_LARGEST)
  *     ENOMEM     the kernel could not allocate the memory
  *
  * KALLOC_CMD_BUFFER_GET
@@ -71,8 +144,8 @@
  *   Describes buffers. Open to every user.
  *
  *   As a do (NLM_F_REQUEST): exactly one of
- *     KALLOC_BUFFER_A_ID:   NLA_U32
- *     KALLOC_BUFFER_A_NAME: NLA_NUL_STRING
+ *     KALLOC_BUFFER_A_ID:   u32, 1 .. U32_MAX
+ *     KALLOC_BUFFER_A_NAME: string
  *   selects the buffer. The reply is one KALLOC_CMD_BUFFER_GET message.
  *
  *   As a dump (NLM_F_REQUEST | NLM_F_DUMP): no attributes; a dump request
@@ -85,42 +158,267 @@
  *   message and the client should retry the whole dump.
  *
  *   Each reply message carries:
- *     KALLOC_BUFFER_A_ID:        NLA_U32, the buffer's id (never 0)
- *     KALLOC_BUFFER_A_NAME:      NLA_NUL_STRING
- *     KALLOC_BUFFER_A_SIZE:      NLA_U64, the size that was asked for
- *     KALLOC_BUFFER_A_ALLOCATOR: NLA_NUL_STRING, what backs the memory,
- *                                "kmalloc" or "vmalloc"
+ *     KALLOC_BUFFER_A_ID:          u32, the buffer's id (never 0)
+ *     KALLOC_BUFFER_A_NAME:        string
+ *     KALLOC_BUFFER_A_SIZE:        u64, the size that was asked for
+ *     KALLOC_BUFFER_A_ALLOCATOR:   string, how the memory is mapped:
+ *                                  "kmalloc" (physically contiguous) or
+ *                                  "vmalloc" (arenas are vmalloc memory)
+ *     KALLOC_BUFFER_A_POLICY:      u32, the policy that serves it
+ *     KALLOC_BUFFER_A_POLICY_NAME: string, that policy's name
+ *     KALLOC_BUFFER_A_OWNER:       string, only if the buffer has a tag
+ *     KALLOC_BUFFER_A_FLAGS:       u32, KALLOC_BUFFER_F_*
+ *     KALLOC_BUFFER_A_PORTID:      u32, the owning socket's port id, only
+ *                                  with KALLOC_BUFFER_F_SOCKET
+ *     KALLOC_BUFFER_A_GUARDS:      u32, KALLOC_GUARD_* bits of the guards
+ *                                  found damaged so far; 0 if none
  *
  *   Errors:
  *     EINVAL     neither or both of id and name were given (do only)
+ *     ERANGE     the id is 0
  *     ENOENT     no buffer has that id or name
  *
  * KALLOC_CMD_BUFFER_DEL
  * ---------------------
  *
- *   Frees a buffer. Mutation: needs CAP_NET_ADMIN.
+ *   Frees a buffer, whatever the state of its guards. Mutation.
  *   Request flags: NLM_F_REQUEST | NLM_F_ACK.
  *
- *   Exactly one of
- *     KALLOC_BUFFER_A_ID:   NLA_U32
- *     KALLOC_BUFFER_A_NAME: NLA_NUL_STRING
- *   selects the buffer.
- *
- *   Reply: the ACK.
+ *   Exactly one of KALLOC_BUFFER_A_ID and KALLOC_BUFFER_A_NAME selects the
+ *   buffer, as for BUFFER_GET. Reply: the ACK.
  *
  *   Errors:
  *     EPERM      the caller lacks CAP_NET_ADMIN
  *     EINVAL     neither or both of id and name were given
+ *     ERANGE     the id is 0
  *     ENOENT     no buffer has that id or name
+ *
+ * KALLOC_CMD_BUFFER_READ
+ * ----------------------
+ *
+ *   Reads a buffer's contents. Mutation (contents are the owner's secret).
+ *
+ *   KALLOC_BUFFER_A_ID or KALLOC_BUFFER_A_NAME: selects the buffer
+ *   KALLOC_BUFFER_A_OFFSET: u64, where to start; default 0
+ *   KALLOC_BUFFER_A_LENGTH: u32, 1 .. KALLOC_IO_MAX; default: up to the end
+ *                           of the buffer, at most KALLOC_IO_MAX bytes
+ *
+ *   Reply: one KALLOC_CMD_BUFFER_READ message with KALLOC_BUFFER_A_ID,
+ *   KALLOC_BUFFER_A_OFFSET and KALLOC_BUFFER_A_DATA (binary, the bytes).
+ *
+ *   Errors:
+ *     EPERM, EINVAL, ENOENT  as for BUFFER_DEL
+ *     ERANGE     the length is 0 or above KALLOC_IO_MAX; offset + length
+ *                is past the end of the buffer, or wraps (cookie
+ *                KALLOC_COOKIE_BUFFER_SIZE); the offset is at or past the
+ *                end of the buffer
+ *     EIO        the buffer is corrupt (see "Guards"); the message names
+ *                the damaged guard
+ *
+ * KALLOC_CMD_BUFFER_WRITE
+ * -----------------------
+ *
+ *   Writes into a buffer. Mutation.
+ *
+ *   KALLOC_BUFFER_A_ID or KALLOC_BUFFER_A_NAME: selects the buffer
+ *   KALLOC_BUFFER_A_OFFSET: u64, where to start; default 0
+ *   KALLOC_BUFFER_A_DATA:   binary, required, 1 .. KALLOC_IO_MAX bytes
+ *
+ *   Reply: the ACK. A client writes larger contents in several requests.
+ *
+ *   Errors: as for BUFFER_READ; ERANGE also for data over KALLOC_IO_MAX
+ *   bytes, and EINVAL for empty data.
+ *
+ * KALLOC_CMD_BUFFER_CHECK
+ * -----------------------
+ *
+ *   Checks guards. Open to every user.
+ *
+ *   As a do: KALLOC_BUFFER_A_ID or KALLOC_BUFFER_A_NAME selects one buffer;
+ *   the reply is one KALLOC_CMD_BUFFER_CHECK message with the attributes of
+ *   BUFFER_GET, whose KALLOC_BUFFER_A_GUARDS says which guards are damaged.
+ *   As a dump: every buffer is checked; one message per buffer, as for the
+ *   BUFFER_GET dump. A client reports the buffers whose guards are not 0.
+ *
+ *   Errors: as for BUFFER_GET.
+ *
+ * KALLOC_CMD_BUFFER_FLUSH
+ * -----------------------
+ *
+ *   Deletes every buffer with an owner tag. Mutation.
+ *
+ *   KALLOC_BUFFER_A_OWNER: string, required
+ *
+ *   Reply: one KALLOC_CMD_BUFFER_FLUSH message with KALLOC_BUFFER_A_OWNER
+ *   and KALLOC_BUFFER_A_COUNT (u32, the buffers deleted, possibly 0), then
+ *   the ACK. Each deletion is notified with reason KALLOC_DEL_FLUSH.
+ *
+ *   Errors: EPERM; EINVAL for a missing or malformed owner.
+ *
+ * KALLOC_CMD_POLICY_GET
+ * ---------------------
+ *
+ *   Describes policies. Open to every user.
+ *
+ *   As a do: KALLOC_POLICY_A_ID (u32) selects one policy; without it, the
+ *   reply describes the active policy. As a dump: every policy, in number
+ *   order. Each reply message carries:
+ *     KALLOC_POLICY_A_ID:          u32, enum kalloc_policy
+ *     KALLOC_POLICY_A_NAME:        string
+ *     KALLOC_POLICY_A_ACTIVE:      u8, 1 for the active policy, else 0
+ *     KALLOC_POLICY_A_BUFFERS:     u32, buffers it serves
+ *     KALLOC_POLICY_A_ARENA_BYTES: u64, bytes of its arena (0 until the
+ *                                  policy first serves a buffer, and for
+ *                                  kmalloc, which has none)
+ *     KALLOC_POLICY_A_ARENA_LIMIT: u64, the arena bound (0 for kmalloc,
+ *                                  which only the budget bounds)
+ *
+ *   Errors: ERANGE for a policy number of 0 or above KALLOC_POLICY_MAX.
+ *
+ * KALLOC_CMD_POLICY_SET
+ * ---------------------
+ *
+ *   Makes a policy the active one and, on request, moves buffers to it.
+ *   Mutation.
+ *
+ *   KALLOC_POLICY_A_ID:      u32, required, the policy to make active
+ *   KALLOC_POLICY_A_MIGRATE: flag, also move buffers to that policy
+ *   KALLOC_POLICY_A_FROM:    u32, with MIGRATE: only the buffers of this
+ *                            policy; default: the buffers of every other
+ *                            policy
+ *
+ *   A migration moves one buffer at a time: it allocates the buffer's new
+ *   memory (with fresh guards), copies the contents, and switches the
+ *   buffer to it, all under the lock that readers and writers of the
+ *   buffer take, so that they see it entirely old or entirely new. The old
+ *   memory is then poisoned and freed. A buffer that cannot be moved (the
+ *   new policy cannot serve it, or it is corrupt) stays where it is and is
+ *   counted in KALLOC_POLICY_A_UNMOVED; the others are still moved. For the
+ *   statistics, a move is a free in the old policy and an allocation in
+ *   the new one. Setting the policy that is already active, with nothing to
+ *   move, succeeds and reports KALLOC_POLICY_A_CHANGED 0.
+ *
+ *   Reply: one KALLOC_CMD_POLICY_SET message with the attributes of
+ *   POLICY_GET for the now active policy, plus
+ *     KALLOC_POLICY_A_PREVIOUS: u32, the policy that was active before
+ *     KALLOC_POLICY_A_CHANGED:  u8, 1 if the active policy changed or a
+ *                               buffer moved, else 0
+ *     KALLOC_POLICY_A_MIGRATED: u32, buffers moved
+ *     KALLOC_POLICY_A_UNMOVED:  u32, buffers that had to stay
+ *   then the ACK. When KALLOC_POLICY_A_CHANGED is 1, the same message goes
+ *   to the events group.
+ *
+ *   Errors: EPERM; EINVAL without KALLOC_POLICY_A_ID, or FROM without
+ *   MIGRATE; ERANGE for a policy number of 0 or above KALLOC_POLICY_MAX.
+ *
+ * KALLOC_CMD_STATS_GET
+ * --------------------
+ *
+ *   Statistics. Open to every user. A do; KALLOC_STATS_A_POLICY (u32)
+ *   limits the per-policy part to that policy. The reply is one
+ *   KALLOC_CMD_STATS_GET message with the module totals
+ *     KALLOC_STATS_A_BUDGET_USED:  u64, bytes charged to the budget
+ *     KALLOC_STATS_A_BUDGET_LIMIT: u64, the budget
+ *     KALLOC_STATS_A_BUFFERS:      u32, buffers held
+ *     KALLOC_STATS_A_BUFFERS_MAX:  u32, max_buffers
+ *   and one nested KALLOC_STATS_A_POLICY_STATS per policy, in number
+ *   order, holding enum kalloc_pstats_attr:
+ *     KALLOC_PSTATS_A_POLICY, _NAME          which policy
+ *     KALLOC_PSTATS_A_ALLOCS                 u64, buffers allocated (moves
+ *                                            in included)
+ *     KALLOC_PSTATS_A_FREES                  u64, buffers freed (moves out
+ *                                            included)
+ *     KALLOC_PSTATS_A_FAILURES               u64, allocations it refused
+ *     KALLOC_PSTATS_A_LIVE_BUFFERS           u64, allocs - frees
+ *     KALLOC_PSTATS_A_LIVE_BYTES             u64, sizes of its live buffers
+ *     KALLOC_PSTATS_A_PEAK_BYTES             u64, highest LIVE_BYTES since
+ *                                            load
+ *     KALLOC_PSTATS_A_FOOTPRINT_BYTES        u64, memory its live buffers
+ *                                            occupy with everything the
+ *                                            policy keeps around them (see
+ *                                            docs/allocators.md)
+ *     KALLOC_PSTATS_A_ARENA_BYTES            u64, as KALLOC_POLICY_A_*
+ *     KALLOC_PSTATS_A_FRAG_INTERNAL          u32, hundredths of a percent
+ *     KALLOC_PSTATS_A_FRAG_EXTERNAL          u32, hundredths of a percent
+ *     KALLOC_PSTATS_A_CANARY_VIOLATIONS      u64, guard damage detected
+ *     KALLOC_PSTATS_A_ALLOC_LATENCY          nest, the latency histogram
+ *     KALLOC_PSTATS_A_FREE_LATENCY           nest, the same for frees
+ *   Fragmentation is of the policy's live state, over the bytes asked of it
+ *   (each buffer's size plus its two guards): internal = usable / asked - 1,
+ *   external = (footprint - usable) / asked; both are 0 with nothing live.
+ *   A latency histogram holds KALLOC_LATENCY_BUCKETS u64 attributes whose
+ *   type is the bucket number plus one: bucket 0 counts operations that
+ *   took under 2 ns, bucket i (1 .. KALLOC_LATENCY_BUCKETS - 2) those that
+ *   took 2^i to 2^(i+1) - 1 ns, and the last one everything slower. The
+ *   latency is the policy's own alloc or free call, without guards,
+ *   zeroing or poisoning. Counters are kept per CPU and summed on read, so
+ *   they are exact but need not be mutually consistent within one reply
+ *   while operations run.
+ *
+ *   Errors: ERANGE for a policy number of 0 or above KALLOC_POLICY_MAX.
+ *
+ * KALLOC_CMD_BENCH_RUN
+ * --------------------
+ *
+ *   Runs the allocator benchmark inside the kernel, in the calling
+ *   process, and replies when it is done. Mutation (it takes CPU time and
+ *   memory outside the budget).
+ *
+ *   KALLOC_BENCH_A_SCENARIO: u32, enum kalloc_bench_scenario; default: all
+ *   KALLOC_BENCH_A_OPS:      u32, 1 .. KALLOC_BENCH_OPS_MAX operations per
+ *                            allocator and scenario; default
+ *                            KALLOC_BENCH_OPS_DEFAULT
+ *
+ *   The scenarios are the userspace benchmark's (alloc/bench/), generated
+ *   by the same code with the same seeds. Each runs over every policy on a
+ *   private instance with its own memory (never the policies' arenas, never
+ *   the budget), over kmalloc (SLUB's kmalloc caches), and, for the "pages"
+ *   scenario, over alloc_pages(). Time is taken in batches of operations
+ *   (ktime_get_ns() and get_cycles() around each batch); percentiles are
+ *   per operation over batches. A run checks for a fatal signal and
+ *   reschedules between batches, and stops early after
+ *   KALLOC_BENCH_SECONDS_MAX seconds; a result then has fewer operations
+ *   than asked.
+ *
+ *   Reply: one KALLOC_CMD_BENCH_RUN message with one nested
+ *   KALLOC_BENCH_A_RESULT per scenario and allocator, in run order,
+ *   holding enum kalloc_bench_result_attr:
+ *     KALLOC_BENCH_R_SCENARIO   u32, enum kalloc_bench_scenario
+ *     KALLOC_BENCH_R_ALLOCATOR  string, a policy name or "alloc_pages"
+ *     KALLOC_BENCH_R_POLICY     u32, enum kalloc_policy (absent for
+ *                               alloc_pages)
+ *     KALLOC_BENCH_R_OPS        u64, operations timed (allocs and frees)
+ *     KALLOC_BENCH_R_FAILURES   u64, allocations that returned nothing
+ *     KALLOC_BENCH_R_NS         u64, nanoseconds over all batches
+ *     KALLOC_BENCH_R_CYCLES     u64, get_cycles() over all batches
+ *     KALLOC_BENCH_R_P50_PS     u64, median picoseconds per operation
+ *     KALLOC_BENCH_R_P99_PS     u64, 99th percentile, picoseconds
+ *
+ *   Errors:
+ *     EPERM      the caller lacks CAP_NET_ADMIN
+ *     ERANGE     0 operations, or more than KALLOC_BENCH_OPS_MAX; a
+ *                scenario of 0 or above KALLOC_BENCH_MAX
+ *     EBUSY      another BENCH_RUN is running
+ *     EINTR      the caller got a fatal signal
+ *     ENOMEM     no memory for the workload or an instance
  *
  * Notifications
  * -------------
  *
- *   KALLOC_MCGRP_EVENTS: after a buffer is created or deleted, by netlink
- *   or at module load, the kernel sends a KALLOC_CMD_BUFFER_NEW or
- *   KALLOC_CMD_BUFFER_DEL message to this group, carrying the attributes
- *   of a KALLOC_CMD_BUFFER_GET reply. Joining the group needs no
- *   privilege.
+ *   Joining a multicast group needs no privilege.
+ *
+ *   KALLOC_MCGRP_EVENTS: the kernel sends
+ *   - KALLOC_CMD_BUFFER_NEW after a buffer is created by netlink, with the
+ *     attributes of a BUFFER_GET reply;
+ *   - KALLOC_CMD_BUFFER_DEL after a buffer is deleted, with the same
+ *     attributes plus KALLOC_BUFFER_A_REASON (u32, enum kalloc_del_reason);
+ *   - KALLOC_CMD_BUFFER_CHECK when damaged guards are first found on a
+ *     buffer, with the attributes of a BUFFER_GET reply;
+ *   - KALLOC_CMD_POLICY_SET after a POLICY_SET that changed something, with
+ *     the attributes of its reply.
+ *   Buffers created at load (names=/values=) exist before the family is
+ *   registered, so nobody can be listening: they are not announced. Module
+ *   unload sends nothing: the family goes away first.
  *
  *   KALLOC_MCGRP_STATS: reserved for periodic statistics; nothing is sent
  *   on it yet.
@@ -128,13 +426,14 @@
  * Room to grow
  * ------------
  *
- *   Commands to come (allocator policy get/set, statistics, the virtual
- *   device, the kernel memory view) are appended to enum kalloc_cmd, each
- *   with its own attribute enum, so that existing numbers never change.
+ *   New commands, attributes, policies, kinds and reasons are appended, so
+ *   that existing numbers never change.
  */
 
 #ifndef _UAPI_LINUX_KALLOC_H
 #define _UAPI_LINUX_KALLOC_H
+
+#include <linux/types.h>
 
 #define KALLOC_GENL_NAME	"kalloc"
 #define KALLOC_GENL_VERSION	1
@@ -145,8 +444,26 @@
 /* Bytes in a buffer name, including the terminating NUL. */
 #define KALLOC_NAME_MAX		32
 
+/* Bytes in an owner tag, including the terminating NUL. */
+#define KALLOC_OWNER_MAX	16
+
 /* Largest buffer one request may create: 1 GiB. */
 #define KALLOC_BUFFER_SIZE_MAX	0x40000000ULL
+
+/* Most bytes one BUFFER_READ or BUFFER_WRITE moves: 32 KiB. */
+#define KALLOC_IO_MAX		32768
+
+/* Guard bytes on each side of a buffer's data. */
+#define KALLOC_GUARD_BYTES	16
+
+/* Buckets of a latency histogram (log2 nanoseconds). */
+#define KALLOC_LATENCY_BUCKETS	32
+
+/* BENCH_RUN: operations per allocator and scenario. */
+#define KALLOC_BENCH_OPS_MAX		10000000
+#define KALLOC_BENCH_OPS_DEFAULT	200000
+/* BENCH_RUN stops after this long, whatever is left. */
+#define KALLOC_BENCH_SECONDS_MAX	60
 
 enum kalloc_cmd {
 	KALLOC_CMD_UNSPEC,
@@ -154,22 +471,217 @@ enum kalloc_cmd {
 	KALLOC_CMD_BUFFER_NEW,
 	KALLOC_CMD_BUFFER_GET,
 	KALLOC_CMD_BUFFER_DEL,
+	KALLOC_CMD_BUFFER_READ,
+	KALLOC_CMD_BUFFER_WRITE,
+	KALLOC_CMD_BUFFER_CHECK,
+	KALLOC_CMD_BUFFER_FLUSH,
+	KALLOC_CMD_POLICY_GET,
+	KALLOC_CMD_POLICY_SET,
+	KALLOC_CMD_STATS_GET,
+	KALLOC_CMD_BENCH_RUN,
 
 	__KALLOC_CMD_MAX,
 	KALLOC_CMD_MAX = __KALLOC_CMD_MAX - 1
+};
+
+/* The allocator policies; the names users read and type in comments. */
+enum kalloc_policy {
+	KALLOC_POLICY_UNSPEC,
+
+	KALLOC_POLICY_KMALLOC,		/* "kmalloc": kvmalloc, the baseline */
+	KALLOC_POLICY_BUDDY,		/* "buddy" */
+	KALLOC_POLICY_SLAB,		/* "slab" */
+	KALLOC_POLICY_FIRST_FIT,	/* "first-fit" */
+	KALLOC_POLICY_BEST_FIT,		/* "best-fit" */
+	KALLOC_POLICY_TLSF,		/* "tlsf" */
+
+	__KALLOC_POLICY_MAX,
+	KALLOC_POLICY_MAX = __KALLOC_POLICY_MAX - 1
 };
 
 enum kalloc_buffer_attr {
 	KALLOC_BUFFER_A_UNSPEC,
 
 	KALLOC_BUFFER_A_ID,		/* u32 */
-	KALLOC_BUFFER_A_NAME,		/* NUL-terminated string */
+	KALLOC_BUFFER_A_NAME,		/* string */
 	KALLOC_BUFFER_A_SIZE,		/* u64 */
-	KALLOC_BUFFER_A_ALLOCATOR,	/* NUL-terminated string, reply only */
+	KALLOC_BUFFER_A_ALLOCATOR,	/* string, reply only */
 	KALLOC_BUFFER_A_PAD,		/* padding for 64-bit attributes */
+	KALLOC_BUFFER_A_POLICY,		/* u32, enum kalloc_policy */
+	KALLOC_BUFFER_A_POLICY_NAME,	/* string, reply only */
+	KALLOC_BUFFER_A_OWNER,		/* string */
+	KALLOC_BUFFER_A_FLAGS,		/* u32, KALLOC_BUFFER_F_* */
+	KALLOC_BUFFER_A_PORTID,		/* u32, reply only */
+	KALLOC_BUFFER_A_GUARDS,		/* u32, KALLOC_GUARD_*, reply only */
+	KALLOC_BUFFER_A_OFFSET,		/* u64 */
+	KALLOC_BUFFER_A_LENGTH,		/* u32 */
+	KALLOC_BUFFER_A_DATA,		/* binary */
+	KALLOC_BUFFER_A_COUNT,		/* u32, reply only */
+	KALLOC_BUFFER_A_REASON,		/* u32, enum kalloc_del_reason */
 
 	__KALLOC_BUFFER_A_MAX,
 	KALLOC_BUFFER_A_MAX = __KALLOC_BUFFER_A_MAX - 1
 };
+
+/* KALLOC_BUFFER_A_FLAGS */
+#define KALLOC_BUFFER_F_SOCKET	(1U << 0)	/* freed when its socket closes */
+#define KALLOC_BUFFER_F_ALL	KALLOC_BUFFER_F_SOCKET
+
+/* KALLOC_BUFFER_A_GUARDS: which guards were found damaged. */
+#define KALLOC_GUARD_HEAD	(1U << 0)	/* the bytes before the data */
+#define KALLOC_GUARD_TAIL	(1U << 1)	/* the bytes after the data */
+
+/* Why a buffer was deleted: KALLOC_BUFFER_A_REASON of a BUFFER_DEL event. */
+enum kalloc_del_reason {
+	KALLOC_DEL_UNSPEC,
+
+	KALLOC_DEL_REQUEST,	/* a BUFFER_DEL request */
+	KALLOC_DEL_FLUSH,	/* a BUFFER_FLUSH of its owner tag */
+	KALLOC_DEL_SOCKET,	/* its owning socket closed */
+
+	__KALLOC_DEL_MAX,
+	KALLOC_DEL_MAX = __KALLOC_DEL_MAX - 1
+};
+
+enum kalloc_policy_attr {
+	KALLOC_POLICY_A_UNSPEC,
+
+	KALLOC_POLICY_A_ID,		/* u32, enum kalloc_policy */
+	KALLOC_POLICY_A_NAME,		/* string, reply only */
+	KALLOC_POLICY_A_ACTIVE,		/* u8, reply only */
+	KALLOC_POLICY_A_BUFFERS,	/* u32, reply only */
+	KALLOC_POLICY_A_ARENA_BYTES,	/* u64, reply only */
+	KALLOC_POLICY_A_ARENA_LIMIT,	/* u64, reply only */
+	KALLOC_POLICY_A_MIGRATE,	/* flag, POLICY_SET */
+	KALLOC_POLICY_A_FROM,		/* u32, enum kalloc_policy, POLICY_SET */
+	KALLOC_POLICY_A_PREVIOUS,	/* u32, POLICY_SET reply */
+	KALLOC_POLICY_A_CHANGED,	/* u8, POLICY_SET reply */
+	KALLOC_POLICY_A_MIGRATED,	/* u32, POLICY_SET reply */
+	KALLOC_POLICY_A_UNMOVED,	/* u32, POLICY_SET reply */
+	KALLOC_POLICY_A_PAD,
+
+	__KALLOC_POLICY_A_MAX,
+	KALLOC_POLICY_A_MAX = __KALLOC_POLICY_A_MAX - 1
+};
+
+enum kalloc_stats_attr {
+	KALLOC_STATS_A_UNSPEC,
+
+	KALLOC_STATS_A_POLICY,		/* u32, request only */
+	KALLOC_STATS_A_BUDGET_USED,	/* u64 */
+	KALLOC_STATS_A_BUDGET_LIMIT,	/* u64 */
+	KALLOC_STATS_A_BUFFERS,		/* u32 */
+	KALLOC_STATS_A_BUFFERS_MAX,	/* u32 */
+	KALLOC_STATS_A_POLICY_STATS,	/* nest, enum kalloc_pstats_attr */
+	KALLOC_STATS_A_PAD,
+
+	__KALLOC_STATS_A_MAX,
+	KALLOC_STATS_A_MAX = __KALLOC_STATS_A_MAX - 1
+};
+
+/* One policy's statistics, nested in KALLOC_STATS_A_POLICY_STATS. */
+enum kalloc_pstats_attr {
+	KALLOC_PSTATS_A_UNSPEC,
+
+	KALLOC_PSTATS_A_POLICY,			/* u32, enum kalloc_policy */
+	KALLOC_PSTATS_A_NAME,			/* string */
+	KALLOC_PSTATS_A_ALLOCS,			/* u64 */
+	KALLOC_PSTATS_A_FREES,			/* u64 */
+	KALLOC_PSTATS_A_FAILURES,		/* u64 */
+	KALLOC_PSTATS_A_LIVE_BUFFERS,		/* u64 */
+	KALLOC_PSTATS_A_LIVE_BYTES,		/* u64 */
+	KALLOC_PSTATS_A_PEAK_BYTES,		/* u64 */
+	KALLOC_PSTATS_A_FOOTPRINT_BYTES,	/* u64 */
+	KALLOC_PSTATS_A_ARENA_BYTES,		/* u64 */
+	KALLOC_PSTATS_A_FRAG_INTERNAL,		/* u32, 1/100 % */
+	KALLOC_PSTATS_A_FRAG_EXTERNAL,		/* u32, 1/100 % */
+	KALLOC_PSTATS_A_CANARY_VIOLATIONS,	/* u64 */
+	KALLOC_PSTATS_A_ALLOC_LATENCY,		/* nest of u64, see above */
+	KALLOC_PSTATS_A_FREE_LATENCY,		/* nest of u64, see above */
+	KALLOC_PSTATS_A_PAD,
+
+	__KALLOC_PSTATS_A_MAX,
+	KALLOC_PSTATS_A_MAX = __KALLOC_PSTATS_A_MAX - 1
+};
+
+/* The benchmark's scenarios (alloc/ka_workload.h has their definitions). */
+enum kalloc_bench_scenario {
+	KALLOC_BENCH_UNSPEC,
+
+	KALLOC_BENCH_UNIFORM,		/* "uniform": 1-4 KiB, random frees */
+	KALLOC_BENCH_KERNEL,		/* "kernel": 97% 16-256 B, 3% 4-64 KiB */
+	KALLOC_BENCH_PHASE,		/* "phase": fill, then free all in order */
+	KALLOC_BENCH_FRAGSTRESS,	/* "fragstress": fill, free a random half */
+	KALLOC_BENCH_PAGES,		/* "pages": 1-4 pages, random frees */
+
+	__KALLOC_BENCH_MAX,
+	KALLOC_BENCH_MAX = __KALLOC_BENCH_MAX - 1
+};
+
+enum kalloc_bench_attr {
+	KALLOC_BENCH_A_UNSPEC,
+
+	KALLOC_BENCH_A_SCENARIO,	/* u32, request only */
+	KALLOC_BENCH_A_OPS,		/* u32, request only */
+	KALLOC_BENCH_A_RESULT,		/* nest, enum kalloc_bench_result_attr */
+
+	__KALLOC_BENCH_A_MAX,
+	KALLOC_BENCH_A_MAX = __KALLOC_BENCH_A_MAX - 1
+};
+
+/* One allocator's result in one scenario, nested in KALLOC_BENCH_A_RESULT. */
+enum kalloc_bench_result_attr {
+	KALLOC_BENCH_R_UNSPEC,
+
+	KALLOC_BENCH_R_SCENARIO,	/* u32 */
+	KALLOC_BENCH_R_ALLOCATOR,	/* string */
+	KALLOC_BENCH_R_POLICY,		/* u32 */
+	KALLOC_BENCH_R_OPS,		/* u64 */
+	KALLOC_BENCH_R_FAILURES,	/* u64 */
+	KALLOC_BENCH_R_NS,		/* u64 */
+	KALLOC_BENCH_R_CYCLES,		/* u64 */
+	KALLOC_BENCH_R_P50_PS,		/* u64 */
+	KALLOC_BENCH_R_P99_PS,		/* u64 */
+	KALLOC_BENCH_R_PAD,
+
+	__KALLOC_BENCH_R_MAX,
+	KALLOC_BENCH_R_MAX = __KALLOC_BENCH_R_MAX - 1
+};
+
+/* What the numbers of a struct kalloc_cookie mean. */
+enum kalloc_cookie_kind {
+	KALLOC_COOKIE_UNSPEC,
+
+	/* a: bytes of the budget still free; b: the budget */
+	KALLOC_COOKIE_BUDGET,
+	/* a: max_buffers */
+	KALLOC_COOKIE_MAX_BUFFERS,
+	/* a: the largest buffer the policy could serve now; b: its arena bound */
+	KALLOC_COOKIE_LARGEST,
+	/* a: the buffer's size */
+	KALLOC_COOKIE_BUFFER_SIZE,
+
+	__KALLOC_COOKIE_MAX,
+	KALLOC_COOKIE_MAX = __KALLOC_COOKIE_MAX - 1
+};
+
+/* NLMSGERR_ATTR_COOKIE of a refusal with numbers: 20 bytes, no padding. */
+struct kalloc_cookie {
+	__u32 kind;	/* enum kalloc_cookie_kind */
+	__u32 a_lo;	/* a = a_hi << 32 | a_lo */
+	__u32 a_hi;
+	__u32 b_lo;	/* b = b_hi << 32 | b_lo */
+	__u32 b_hi;
+};
+
+static inline __u64 kalloc_cookie_a(const struct kalloc_cookie *c)
+{
+	return (__u64)c->a_hi << 32 | c->a_lo;
+}
+
+static inline __u64 kalloc_cookie_b(const struct kalloc_cookie *c)
+{
+	return (__u64)c->b_hi << 32 | c->b_lo;
+}
 
 #endif /* _UAPI_LINUX_KALLOC_H */

@@ -524,12 +524,12 @@ enum kalloc_buffer_attr {
 };
 
 /* KALLOC_BUFFER_A_FLAGS */
-#define KALLOC_BUFFER_F_SOCKET	(1U << 0)	/* freed when its socket closes */
+#define KALLOC_BUFFER_F_SOCKET	0x1U	/* freed when its socket closes */
 #define KALLOC_BUFFER_F_ALL	KALLOC_BUFFER_F_SOCKET
 
 /* KALLOC_BUFFER_A_GUARDS: which guards were found damaged. */
-#define KALLOC_GUARD_HEAD	(1U << 0)	/* the bytes before the data */
-#define KALLOC_GUARD_TAIL	(1U << 1)	/* the bytes after the data */
+#define KALLOC_GUARD_HEAD	0x1U	/* the bytes before the data */
+#define KALLOC_GUARD_TAIL	0x2U	/* the bytes after the data */
 
 /* Why a buffer was deleted: KALLOC_BUFFER_A_REASON of a BUFFER_DEL event. */
 enum kalloc_del_reason {

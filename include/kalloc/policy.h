@@ -17,7 +17,8 @@ static inline const char *kalloc_policy_name(unsigned int id)
 {
 	static const char *const names[KALLOC_POLICY_MAX + 1] = {
 		[KALLOC_POLICY_KMALLOC] = KALLOC_POLICY_KMALLOC_NAME,
-#define KA_REG(sym, id, name) [KALLOC_POLICY_##id] = name,
+		/* No space before '[': checkpatch would read a subscript. */
+#define KA_REG(sym, id, name)[KALLOC_POLICY_##id] = name,
 #include "ka_registry.h"
 #undef KA_REG
 	};

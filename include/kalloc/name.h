@@ -30,8 +30,8 @@ static inline int kalloc_name_char_ok(char c)
  * Checks the NUL-terminated string s as a name of at most max - 1 bytes
  * (max: KALLOC_NAME_MAX or KALLOC_OWNER_MAX).
  */
-static inline enum kalloc_name_fault kalloc_name_check(const char *s,
-							unsigned int max)
+static inline enum kalloc_name_fault
+kalloc_name_check(const char *s, unsigned int max)
 {
 	unsigned int i;
 

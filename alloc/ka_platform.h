@@ -6,7 +6,8 @@
  * ka_platform_user.h for the userspace tests and benchmark. Both provide
  * the same names:
  *
- *   types     u8 u16 u32 u64 uintptr_t size_t bool, SIZE_MAX, errno values
+ *   types     u8 u16 u32 u64 uintptr_t size_t bool, SIZE_MAX, errno values,
+ *             static_assert(expr, msg), strcmp()
  *   lock      struct ka_lock; ka_lock_init(), ka_lock_destroy(),
  *             ka_lock(), ka_unlock()
  *   reports   ka_warn(fmt, ...) for a detected bad free or broken

@@ -19,6 +19,7 @@
 #ifndef KA_PLATFORM_USER_H
 #define KA_PLATFORM_USER_H
 
+#include <assert.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>

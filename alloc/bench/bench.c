@@ -3,7 +3,7 @@
  * bench.c - every allocator policy and glibc malloc, side by side, in one
  * process (method and definitions: docs/benchmarks.md).
  *
- * For each scenario of workload.h and each allocator:
+ * For each scenario of ka_workload.h and each allocator:
  *   throughput  one untimed warm-up pass, then TPUT_RUNS passes each
  *               timed as a whole with clock_gettime; the median pass's
  *               ops/us is reported, an op being one alloc or one free.
@@ -27,7 +27,7 @@
 #include <pthread.h>
 #include <time.h>
 #include <unistd.h>
-#include "workload.h"
+#include "bench_wl.h"
 #include "glibc.h"
 
 #define KA_REG(sym, id, name) &ka_##sym##_ops,
@@ -81,7 +81,7 @@ static u64 tsc_overhead;
 static size_t nops = 1000000;
 static FILE *csv;
 static const char *icount_path;
-static struct res results[WL_NR][NPOLS];
+static struct res results[KA_WL_NR][NPOLS];
 
 static inline u64 tsc(void)
 {
@@ -169,8 +169,9 @@ static void inst_close(struct inst *in)
 	free(in->region);
 }
 
+/* One operation, as ka_wl_replay() does it (latency and frag passes). */
 static inline u64 do_op(const struct ka_policy_ops *o, void *priv,
-			const struct wl_op *op, void **slot)
+			const struct ka_wl_op *op, void **slot)
 {
 	if (op->size) {
 		slot[op->slot] = o->alloc(priv, op->size, 0);
@@ -178,28 +179,23 @@ static inline u64 do_op(const struct ka_policy_ops *o, void *priv,
 	}
 	if (slot[op->slot])
 		o->free(priv, slot[op->slot]);
+	slot[op->slot] = NULL;
 	return 0;
 }
 
-static u64 run_ops(const struct inst *in, const struct wl *w, void **slot)
+/* A timed pass: the very loop kalloc.ko's in-kernel benchmark runs. */
+static u64 run_ops(const struct inst *in, const struct ka_wl *w, void **slot)
 {
-	const struct ka_policy_ops *o = in->ops;
-	void *priv = in->priv;
-	u64 fails = 0;
-	size_t i;
-
-	for (i = 0; i < w->n; i++)
-		fails += do_op(o, priv, &w->op[i], slot);
-	return fails;
+	return ka_wl_replay(w, in->ops, in->priv, slot);
 }
 
-static void run_latency(const struct inst *in, const struct wl *w,
+static void run_latency(const struct inst *in, const struct ka_wl *w,
 			void **slot, struct res *r)
 {
 	const struct ka_policy_ops *o = in->ops;
 	size_t nb = w->n / LAT_BATCH, b, j;
 	u64 *lat = malloc(nb * sizeof(*lat)), t0, t1;
-	const struct wl_op *op = w->op;
+	const struct ka_wl_op *op = w->op;
 
 	if (!lat)
 		abort();
@@ -223,7 +219,7 @@ static void run_latency(const struct inst *in, const struct wl *w,
 }
 
 /* Untimed: stats() after every alloc (glibc: every 64th, mallinfo2 is slow). */
-static void run_frag(const struct inst *in, const struct wl *w, void **slot,
+static void run_frag(const struct inst *in, const struct ka_wl *w, void **slot,
 		     struct res *r)
 {
 	const struct ka_policy_ops *o = in->ops;
@@ -237,7 +233,7 @@ static void run_frag(const struct inst *in, const struct wl *w, void **slot,
 	if (!usable || !sz)
 		abort();
 	for (i = 0; i < w->n; i++) {
-		const struct wl_op *op = &w->op[i];
+		const struct ka_wl_op *op = &w->op[i];
 
 		do_op(o, in->priv, op, slot);
 		if (!op->size) {
@@ -294,7 +290,7 @@ static void read_icount(const char *pol, const char *sc, struct res *r)
 	fclose(fp);
 }
 
-static int bench_one(const struct ka_policy_ops *ops, const struct wl *w,
+static int bench_one(const struct ka_policy_ops *ops, const struct ka_wl *w,
 		     int sc, struct res *r)
 {
 	void **slot = calloc(w->nslots, sizeof(*slot));
@@ -332,7 +328,7 @@ static int bench_one(const struct ka_policy_ops *ops, const struct wl *w,
 		return rc;
 	run_frag(&in, w, slot, r);
 	inst_close(&in);
-	read_icount(ops->name, wl_names[sc], r);
+	read_icount(ops->name, ka_wl_names[sc], r);
 	free(slot);
 	return 0;
 }
@@ -401,7 +397,7 @@ static void goals(struct goal_ctx *g, const char *name, int sc,
 		goal(g, "p99 ns", r->p99, false, 100);
 		goal(g, "ops/us vs glibc", r->ops_us, true, glibc->ops_us);
 	}
-	if (sc != WL_UNIFORM)
+	if (sc != KA_WL_UNIFORM)
 		return;
 	/*
 	 * Everything an operation executes, its lock included: ka_lock is a
@@ -431,14 +427,14 @@ static void fmt_ins(char *buf, size_t n, bool have, double v)
 		snprintf(buf, n, "-");
 }
 
-static void print_table(int sc, const struct wl *w)
+static void print_table(int sc, const struct ka_wl *w)
 {
 	const struct res *glibc = &results[sc][0];
 	char ia[16], ifr[16], lk[24], refs_s[32];
 	struct goal_ctx g;
 	size_t p;
 
-	printf("\n== %s: %zu ops, 1 thread; ops/us per CPU time (wall: per wall-clock time), latency per op from batches of %d\n",
+	printf("\n== %s: %u ops, 1 thread; ops/us per CPU time (wall: per wall-clock time), latency per op from batches of %d\n",
 	       w->name, w->n, LAT_BATCH);
 	printf("%-9s %8s %8s %7s %7s %8s %7s %6s %6s %7s %6s %7s %5s | %-18s | %s\n",
 	       "policy", "ops/us", "wall", "p50ns", "p99ns", "p99.9ns", "frag%",
@@ -493,7 +489,7 @@ static void print_table(int sc, const struct wl *w)
 
 struct thr {
 	struct inst *in;
-	const struct wl *w;
+	const struct ka_wl *w;
 	pthread_barrier_t *bar;
 	u64 fails;
 	u64 t0, t1;
@@ -524,7 +520,7 @@ static void *thr_main(void *arg)
  * instance, over wall-clock time; *per_cpu gets ops per us of CPU time
  * summed over the threads (what contention costs, preemption aside).
  */
-static double bench_mt(const struct ka_policy_ops *ops, const struct wl *w,
+static double bench_mt(const struct ka_policy_ops *ops, const struct ka_wl *w,
 		       int n, bool shared, u64 *fails, double *per_cpu)
 {
 	u64 cpu = 0;
@@ -564,7 +560,7 @@ static double bench_mt(const struct ka_policy_ops *ops, const struct wl *w,
 	return (double)w->n * n * 1000.0 / (double)(t1 - t0);
 }
 
-static void run_threads(const struct wl *w, const char *datpath)
+static void run_threads(const struct ka_wl *w, const char *datpath)
 {
 	static const int nthr[] = { 1, 2, 4, 8 };
 	double v[4][NPOLS + 1], vc[4][NPOLS + 1];
@@ -572,7 +568,7 @@ static void run_threads(const struct wl *w, const char *datpath)
 	size_t p, k;
 	u64 fails = 0;
 
-	printf("\n== %s, threads, median of %d (%zu ops per thread; own instance per thread, glibc and slab-shared one for all)\n",
+	printf("\n== %s, threads, median of %d (%u ops per thread; own instance per thread, glibc and slab-shared one for all)\n",
 	       w->name, MT_RUNS, w->n);
 	printf("%-12s %-35s   | %s\n", "", "aggregate ops/us (wall clock)",
 	       "ops per us of CPU time, all threads");
@@ -648,20 +644,20 @@ static void write_dat(const char *path)
 	if (!f)
 		return;
 	fprintf(f, "policy");
-	for (sc = 0; sc < WL_NR; sc++)
-		fprintf(f, " %s", wl_names[sc]);
-	for (sc = 0; sc < WL_NR; sc++)
-		fprintf(f, " p99_%s", wl_names[sc]);
-	for (sc = 0; sc < WL_NR; sc++)
-		fprintf(f, " frag_%s", wl_names[sc]);
+	for (sc = 0; sc < KA_WL_NR; sc++)
+		fprintf(f, " %s", ka_wl_names[sc]);
+	for (sc = 0; sc < KA_WL_NR; sc++)
+		fprintf(f, " p99_%s", ka_wl_names[sc]);
+	for (sc = 0; sc < KA_WL_NR; sc++)
+		fprintf(f, " frag_%s", ka_wl_names[sc]);
 	fprintf(f, "\n");
 	for (p = 0; p < NPOLS; p++) {
 		fprintf(f, "%s", bench_pols[p]->name);
-		for (sc = 0; sc < WL_NR; sc++)
+		for (sc = 0; sc < KA_WL_NR; sc++)
 			fprintf(f, " %.3f", results[sc][p].ops_us);
-		for (sc = 0; sc < WL_NR; sc++)
+		for (sc = 0; sc < KA_WL_NR; sc++)
 			fprintf(f, " %.1f", results[sc][p].p99);
-		for (sc = 0; sc < WL_NR; sc++)
+		for (sc = 0; sc < KA_WL_NR; sc++)
 			fprintf(f, " %.1f", results[sc][p].frag);
 		fprintf(f, "\n");
 	}
@@ -702,7 +698,7 @@ int main(int argc, char **argv)
 {
 	const char *csv_path = NULL;
 	bool threads = true;
-	struct wl w;
+	struct ka_wl w;
 	size_t p;
 	int sc, c;
 
@@ -739,22 +735,22 @@ int main(int argc, char **argv)
 	printf("kabench: %zu policies + glibc, TSC %.3f GHz, timer pair overhead %llu cycles (%.1f ns) subtracted per batch\n",
 	       NPOLS - 1, tsc_per_ns, (unsigned long long)tsc_overhead,
 	       tsc_overhead / tsc_per_ns);
-	for (sc = 0; sc < WL_NR; sc++) {
-		wl_make(&w, sc, nops);
+	for (sc = 0; sc < KA_WL_NR; sc++) {
+		bench_wl_make(&w, sc, nops);
 		for (p = 0; p < NPOLS; p++)
 			if (bench_one(bench_pols[p], &w, sc, &results[sc][p]))
 				return 1;
 		print_table(sc, &w);
 		fflush(stdout);
-		wl_free(&w);
+		bench_wl_free(&w);
 	}
 	if (csv_path)
 		write_dat(with_suffix(csv_path, "-ops.dat"));
 	if (threads) {
 		/* A quarter of the ops per thread: 8 threads on 2 cores. */
-		wl_make(&w, WL_UNIFORM, nops / 4);
+		bench_wl_make(&w, KA_WL_UNIFORM, nops / 4);
 		run_threads(&w, csv_path ? with_suffix(csv_path, "-mt.dat") : NULL);
-		wl_free(&w);
+		bench_wl_free(&w);
 	}
 	print_load("at end");
 	if (csv)

@@ -15,7 +15,7 @@
  * prints how many calls it made; inclusive cost / calls = instructions
  * per operation.
  */
-#include "workload.h"
+#include "bench_wl.h"
 #include "glibc.h"
 
 #define KA_REG(sym, id, name) &ka_##sym##_ops,
@@ -100,10 +100,10 @@ static int replay(const struct ka_policy_ops *o, int sc, size_t nops)
 	size_t len = 128u << 20, psz = (o->priv_size + 63) & ~(size_t)63, i;
 	u64 allocs = 0, frees = 0;
 	void *region = NULL, *priv, **slot;
-	struct wl w;
+	struct ka_wl w;
 	int rc;
 
-	wl_make(&w, sc, nops);
+	bench_wl_make(&w, sc, nops);
 	slot = calloc(w.nslots, sizeof(*slot));
 	priv = aligned_alloc(64, psz ? psz : 64);
 	if (!slot || !priv || posix_memalign(&region, 2u << 20, len))
@@ -115,7 +115,7 @@ static int replay(const struct ka_policy_ops *o, int sc, size_t nops)
 		return 1;
 	}
 	for (i = 0; i < w.n; i++) {
-		const struct wl_op *op = &w.op[i];
+		const struct ka_wl_op *op = &w.op[i];
 
 		if (op->size) {
 			slot[op->slot] = ic_alloc(o, priv, op->size);
@@ -141,21 +141,21 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[1], "-l")) {
 		for (i = 0; i < NPOLS; i++)
 			printf("%s\n", ic_pols[i]->name);
-		for (sc = 0; sc < WL_NR; sc++)
-			printf("scenario %s\n", wl_names[sc]);
+		for (sc = 0; sc < KA_WL_NR; sc++)
+			printf("scenario %s\n", ka_wl_names[sc]);
 		return 0;
 	}
 	if (argc != 4) {
 		fprintf(stderr, "usage: kaicount -l | POLICY SCENARIO OPS\n");
 		return 2;
 	}
-	for (sc = 0; sc < WL_NR; sc++)
-		if (!strcmp(argv[2], wl_names[sc]))
+	for (sc = 0; sc < KA_WL_NR; sc++)
+		if (!strcmp(argv[2], ka_wl_names[sc]))
 			break;
 	for (i = 0; i < NPOLS; i++)
 		if (!strcmp(argv[1], ic_pols[i]->name))
 			break;
-	if (i == NPOLS || sc == WL_NR) {
+	if (i == NPOLS || sc == KA_WL_NR) {
 		fprintf(stderr, "Error: unknown policy or scenario\n");
 		return 2;
 	}

@@ -22,16 +22,16 @@ set xtics nomirror
 set title "throughput, 1 thread (ops/us, log scale; higher is better)"
 set logscale y
 set ylabel "ops/us"
-plot for [c=2:5] ops using c:xtic(1)
+plot for [c=2:6] ops using c:xtic(1)
 
 set title "latency p99 per op, 1 thread (ns, log scale; lower is better)"
 set ylabel "ns"
-plot for [c=6:9] ops using c:xtic(1)
+plot for [c=7:11] ops using c:xtic(1)
 
 set title "fragmentation: peak footprint / peak requested - 1 (%, log scale, floor 0.1; lower is better)"
 set ylabel "%"
 set logscale y
-plot for [c=10:13] ops using (column(c) > 0.1 ? column(c) : 0.1):xtic(1) title columnheader(c)
+plot for [c=12:16] ops using (column(c) > 0.1 ? column(c) : 0.1):xtic(1) title columnheader(c)
 
 unset logscale y
 set style data linespoints

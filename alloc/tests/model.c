@@ -22,6 +22,7 @@
 #include <pthread.h>
 #include <time.h>
 #include "kat.h"
+#include "ka_workload.h"
 
 #ifndef KAT_OPS
 #define KAT_OPS		1000000
@@ -530,6 +531,94 @@ START_TEST(test_threads)
 }
 END_TEST
 
+/*
+ * The shared benchmark scenarios (ka_workload.h), as kalloc.ko's
+ * in-kernel benchmark will replay them: the generator's promises
+ * (allocs into empty slots, frees of live ones, sizes in range, the
+ * bound respected, everything freed at the end) and every policy
+ * serving a whole workload on a large region without a failed alloc,
+ * check() clean along the way and nothing live afterwards.
+ */
+#ifndef KAT_WL_OPS
+#define KAT_WL_OPS	100000
+#endif
+#define KAT_WL_REGION	(256u << 20)
+
+static void wl_check_gen(const struct ka_wl *w, enum ka_wl_scenario sc,
+			 u32 nops)
+{
+	static const u32 lo[KA_WL_NR] = { 1024, 16, 16, 16, 4096 };
+	static const u32 hi[KA_WL_NR] = { 4096, 65536, 4096, 16384, 16384 };
+	u8 *live = calloc(w->nslots, 1);
+	u32 i;
+
+	ck_assert_ptr_nonnull(live);
+	ck_assert_str_eq(w->name, ka_wl_names[sc]);
+	ck_assert_int_eq(ka_wl_lookup(w->name), sc);
+	ck_assert_uint_ge(w->n, nops);
+	ck_assert_uint_le(w->n, ka_wl_ops_bound(sc, nops));
+	for (i = 0; i < w->n; i++) {
+		const struct ka_wl_op *op = &w->op[i];
+
+		ck_assert_uint_lt(op->slot, w->nslots);
+		ck_assert_msg(live[op->slot] == !op->size,
+			      "%s: op %u: %s slot %u", w->name, i,
+			      op->size ? "alloc into live" : "free of empty",
+			      op->slot);
+		live[op->slot] = !!op->size;
+		if (op->size)
+			ck_assert_msg(op->size >= lo[sc] && op->size <= hi[sc] &&
+				      (sc != KA_WL_PAGES || op->size % 4096 == 0),
+				      "%s: size %u", w->name, op->size);
+	}
+	for (i = 0; i < w->nslots; i++)
+		ck_assert_msg(!live[i], "%s: slot %u live at the end", w->name, i);
+	free(live);
+}
+
+START_TEST(test_workload)
+{
+	enum ka_wl_scenario sc = _i % KA_WL_NR;
+	u32 nops = env_long("KAT_WL_OPS", KAT_WL_OPS), i;
+	const struct ka_policy_ops *o = kat_policies[_i / KA_WL_NR];
+	struct ka_wl_op *ops = malloc(ka_wl_ops_bound(sc, nops) * sizeof(*ops));
+	void *scratch = malloc(ka_wl_scratch_bytes(sc));
+	void **slot = calloc(ka_wl_nslots(sc), sizeof(*slot));
+	struct ka_wl w, part;
+	struct ka_stats st;
+	struct kat k;
+
+	ck_assert(ops && scratch && slot);
+	ck_assert_int_eq(ka_wl_gen(&w, sc, 1, 0, ops, scratch), -EINVAL);
+	ck_assert_int_eq(ka_wl_gen(&w, KA_WL_NR, 1, nops, ops, scratch), -EINVAL);
+	ck_assert_int_eq(ka_wl_gen(&w, sc, ka_wl_default_seed(sc), nops, ops,
+				   scratch), 0);
+	free(scratch);
+	wl_check_gen(&w, sc, nops);
+	open_policy(&k, _i / KA_WL_NR, KAT_WL_REGION, 16);
+	/* Replayed in slices with check() between them, then whole again. */
+	part = w;
+	for (i = 0; i < w.n; i += part.n) {
+		part.op = w.op + i;
+		part.n = w.n - i < 8192 ? w.n - i : 8192;
+		ck_assert_uint_eq(ka_wl_replay(&part, o, k.priv, slot), 0);
+		OK(&k, kat_check(&k));
+	}
+	ck_assert_uint_eq(ka_wl_replay(&w, o, k.priv, slot), 0);
+	for (i = 0; i < w.nslots; i++)
+		ck_assert_ptr_null(slot[i]);
+	OK(&k, kat_check(&k));
+	o->stats(k.priv, &st);
+	ck_assert_uint_eq(st.live_blocks, 0);
+	ck_assert_uint_eq(st.requested_bytes, 0);
+	ck_assert_uint_eq(st.allocs, st.frees);
+	ck_assert_uint_eq(st.failed_allocs, 0);
+	kat_close(&k);
+	free(ops);
+	free(slot);
+}
+END_TEST
+
 /* The registry's user-facing name is the policy's own ops->name. */
 START_TEST(test_registry_name)
 {
@@ -558,6 +647,11 @@ static Suite *model_suite(void)
 	tcase_add_loop_test(tc, test_align, 0, npol);
 	tcase_add_loop_test(tc, test_bad_free, 0, npol);
 	tcase_add_loop_test(tc, test_exhaustion, 0, npol);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("workload");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_workload, 0, npol * KA_WL_NR);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("threads");

@@ -226,8 +226,8 @@
  *
  *   Reply: the ACK. A client writes larger contents in several requests.
  *
- *   Errors: as for BUFFER_READ; ERANGE also for data over KALLOC_IO_MAX
- *   bytes, and EINVAL for empty data.
+ *   Errors: as for BUFFER_READ; ERANGE also for data of 0 bytes or of more
+ *   than KALLOC_IO_MAX bytes, and EINVAL without data.
  *
  * KALLOC_CMD_BUFFER_CHECK
  * -----------------------

@@ -34,7 +34,7 @@ refused "(attribute name)" 1 alloc "$(printf 'n%.0s' {1..40})" 1K
 step "a name with a character outside [A-Za-z0-9_.-]"
 refused "character outside [A-Za-z0-9_.-]" 1 alloc "bad/name" 1K
 step "a duplicate name"
-refused "a buffer named 'keep1' exists already" 1 alloc keep1 8K
+refused "a buffer with this KALLOC_BUFFER_A_NAME exists already" 1 alloc keep1 8K
 assert_eq "$(buffer_field keep1 size)" 4096 "size of keep1 after the duplicate"
 step "free of an unknown name"
 refused "no buffer" 1 free nosuch

@@ -67,7 +67,12 @@ static const struct {
 	  offsetof(struct kalloc_pstats, canary_violations) },
 };
 
-/* Bucket b's count is attribute b + 1; unknown buckets are left out. */
+/*
+ * Bucket b's count is attribute b + 1; unknown buckets are left out. An
+ * empty attribute is padding (nla_put_u64_64bit() on an architecture that
+ * aligns 64-bit values pads with KALLOC_PSTATS_A_PAD, whose number is also
+ * a bucket's), not a count.
+ */
 static int parse_histogram(struct nlattr *nest, uint64_t *buckets)
 {
 	struct nlattr *a;
@@ -77,7 +82,7 @@ static int parse_histogram(struct nlattr *nest, uint64_t *buckets)
 		return 0;
 	nla_for_each_nested(a, nest, rem) {
 		type = nla_type(a);
-		if (type < 1 || type > KALLOC_LATENCY_BUCKETS)
+		if (type < 1 || type > KALLOC_LATENCY_BUCKETS || !nla_len(a))
 			continue;
 		if (nla_len(a) != sizeof(uint64_t))
 			return -EPROTO;

@@ -178,8 +178,15 @@ int ctl_alloc_parse(int argc, char **argv, struct ctl_alloc_args *a)
 	return ret;
 }
 
+/*
+ * A shell starts background commands with SIGINT ignored; "alloc ... hold
+ * &" must still end on it, so both signals get their default back before
+ * they are blocked for sigwait().
+ */
 static void block_stop_signals(sigset_t *set)
 {
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	sigemptyset(set);
 	sigaddset(set, SIGINT);
 	sigaddset(set, SIGTERM);

@@ -97,7 +97,7 @@ static int get_policies(struct kalloc_nl *nl, const uint32_t *id,
 	if (!*v)
 		return kalloc_set_err(err, -ENOMEM, "%s", strerror(ENOMEM));
 	*n = 1;
-	return kalloc_policy_get(nl, *id, *v, err);
+	return kalloc_policy_get(nl, id, *v, err);
 }
 
 static int do_show(int argc, char **argv)

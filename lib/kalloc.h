@@ -174,8 +174,8 @@ int kalloc_buffer_write(struct kalloc_nl *nl, const char *name,
 			uint64_t offset, const void *data, size_t len,
 			struct kalloc_err *err);
 
-/* Policies: id 0 selects the active one. */
-int kalloc_policy_get(struct kalloc_nl *nl, uint32_t id,
+/* POLICY_GET of policy *id; id NULL: the active one. */
+int kalloc_policy_get(struct kalloc_nl *nl, const uint32_t *id,
 		      struct kalloc_policy_info *out, struct kalloc_err *err);
 /* POLICY_GET as a dump: *v is malloc()ed, in number order. */
 int kalloc_policy_list(struct kalloc_nl *nl, struct kalloc_policy_info **v,

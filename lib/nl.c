@@ -62,6 +62,14 @@
 /* One dump and up to three retries. */
 #define DUMP_TRIES	4
 
+/*
+ * Socket buffers. libnl's default of 32 KiB (SO_RCVBUF doubles it) cannot
+ * hold a BUFFER_READ reply of KALLOC_IO_MAX bytes, whose skb takes about
+ * 64 KiB, and the ACK behind it: the kernel drops the ACK and the socket
+ * reports ENOBUFS. The kernel caps what is asked at rmem_max/wmem_max.
+ */
+#define SOCK_BUF_BYTES	(256 * 1024)
+
 struct kalloc_nl {
 	struct nl_sock *sk;
 	int family;
@@ -402,6 +410,11 @@ int kalloc_nl_open(struct kalloc_nl **nlp, struct kalloc_err *err)
 	ret = genl_connect(nl->sk);
 	if (ret < 0) {
 		ret = nle_err(err, ret, "cannot open a generic netlink socket");
+		goto free_sock;
+	}
+	ret = nl_socket_set_buffer_size(nl->sk, SOCK_BUF_BYTES, SOCK_BUF_BYTES);
+	if (ret < 0) {
+		ret = nle_err(err, ret, "cannot size the netlink socket's buffers");
 		goto free_sock;
 	}
 	/*

@@ -106,7 +106,7 @@ const struct kalloc_obj_ops kalloc_obj_policy_set =
 
 /* ---- requests --------------------------------------------------------- */
 
-int kalloc_policy_get(struct kalloc_nl *nl, uint32_t id,
+int kalloc_policy_get(struct kalloc_nl *nl, const uint32_t *id,
 		      struct kalloc_policy_info *out, struct kalloc_err *err)
 {
 	struct nl_msg *msg;
@@ -118,7 +118,7 @@ int kalloc_policy_get(struct kalloc_nl *nl, uint32_t id,
 				kalloc_attr_size(4), err);
 	if (ret)
 		return ret;
-	if (id && nla_put_u32(msg, KALLOC_POLICY_A_ID, id) < 0) {
+	if (id && nla_put_u32(msg, KALLOC_POLICY_A_ID, *id) < 0) {
 		nlmsg_free(msg);
 		return kalloc_err_msgsize(err);
 	}

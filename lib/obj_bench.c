@@ -13,6 +13,7 @@ static const char *const bench_attr_names[KALLOC_BENCH_A_MAX + 1] = {
 	[KALLOC_BENCH_A_SCENARIO]	= "scenario",
 	[KALLOC_BENCH_A_OPS]		= "ops",
 	[KALLOC_BENCH_A_RESULT]		= "result",
+	[KALLOC_BENCH_A_PERF]		= "perf",	/* the telemetry issue's */
 };
 
 static const struct nla_policy bench_policy[KALLOC_BENCH_A_MAX + 1] = {

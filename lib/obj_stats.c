@@ -18,6 +18,19 @@ static const char *const stats_attr_names[KALLOC_STATS_A_MAX + 1] = {
 	[KALLOC_STATS_A_BUFFERS_MAX]	= "buffers_max",
 	[KALLOC_STATS_A_POLICY_STATS]	= "policy_stats",
 	[KALLOC_STATS_A_PAD]		= "pad",
+	/* The telemetry issue's; named for error messages, not parsed yet. */
+	[KALLOC_STATS_A_INTERVAL_MS]	= "interval_ms",
+	[KALLOC_STATS_A_PERF_ACTIVE]	= "perf_active",
+	[KALLOC_STATS_A_PERF_RING]	= "perf_ring",
+	[KALLOC_STATS_A_PERF_PRODUCED]	= "perf_produced",
+	[KALLOC_STATS_A_PERF_DROPPED]	= "perf_dropped",
+	[KALLOC_STATS_A_PERF_SENT]	= "perf_sent",
+	[KALLOC_STATS_A_PERF_SEND_FAILED] = "perf_send_failed",
+	[KALLOC_STATS_A_STATS_SENT]	= "stats_sent",
+	[KALLOC_STATS_A_STATS_SEND_FAILED] = "stats_send_failed",
+	[KALLOC_STATS_A_EVENTS_SENT]	= "events_sent",
+	[KALLOC_STATS_A_EVENTS_SEND_FAILED] = "events_send_failed",
+	[KALLOC_STATS_A_SYSTEM]		= "system",
 };
 
 static const struct nla_policy stats_policy[KALLOC_STATS_A_MAX + 1] = {
@@ -68,10 +81,10 @@ static const struct {
 };
 
 /*
- * Bucket b's count is attribute b + 1; unknown buckets are left out. An
- * empty attribute is padding (nla_put_u64_64bit() on an architecture that
- * aligns 64-bit values pads with KALLOC_PSTATS_A_PAD, whose number is also
- * a bucket's), not a count.
+ * Bucket b's count is attribute b + 1; other types (KALLOC_LATENCY_PAD,
+ * the padding of architectures that align 64-bit values, or buckets of a
+ * newer module) are left out, and so is an empty attribute, which can
+ * only be padding.
  */
 static int parse_histogram(struct nlattr *nest, uint64_t *buckets)
 {

@@ -271,7 +271,7 @@ static void pstats(uint32_t id, const char *name, uint64_t allocs)
 	u64(KALLOC_LATENCY_BUCKETS, 1);		/* the last bucket */
 	u64(KALLOC_LATENCY_BUCKETS + 1, 99);	/* a bucket we do not know */
 	/* Padding, as nla_put_u64_64bit() puts it where it must align. */
-	ck_assert_int_eq(nla_put(msg, KALLOC_PSTATS_A_PAD, 0, NULL), 0);
+	ck_assert_int_eq(nla_put(msg, KALLOC_LATENCY_PAD, 0, NULL), 0);
 	nla_nest_end(msg, hist);
 	hist = nla_nest_start(msg, KALLOC_PSTATS_A_FREE_LATENCY);
 	u64(2, 4);

@@ -31,6 +31,7 @@ static const char *const stats_attr_names[KALLOC_STATS_A_MAX + 1] = {
 	[KALLOC_STATS_A_EVENTS_SENT]	= "events_sent",
 	[KALLOC_STATS_A_EVENTS_SEND_FAILED] = "events_send_failed",
 	[KALLOC_STATS_A_SYSTEM]		= "system",
+	[KALLOC_STATS_A_PERF_FLUSH]	= "perf_flush",
 };
 
 static const struct nla_policy stats_policy[KALLOC_STATS_A_MAX + 1] = {

@@ -88,7 +88,7 @@ assert_eq "$(jq '.budget_used' <<< "$out")" 0 "budget used"
 stats_add_up
 
 step "bench: every policy beside kmalloc in every scenario, from the VM kernel"
-expect_ok kallocctl -j bench ops 2000
+expect_ok kallocctl -j bench ops 1000
 bench=$out
 assert_eq "$(jq -c '[.[].scenario] | unique | sort' <<< "$bench")" \
 	'["fragstress","kernel","pages","phase","uniform"]' "scenarios"
@@ -108,7 +108,7 @@ for key in ops_per_us ns_per_op cycles_per_op p50_ns p99_ns p50_ps p99_ps failur
 done
 
 step "bench scenario S: one table, kmalloc at 1.00"
-expect_ok kallocctl bench scenario kernel ops 2000
+expect_ok kallocctl bench scenario kernel ops 500
 assert_eq "$(head -n 1 <<< "$out")" "scenario kernel" "table title"
 assert_eq "$(sed -n 2p <<< "$out" | tr -s ' ')" \
 	"ALLOCATOR OPS OPS/US NS/OP CYCLES/OP P50_NS P99_NS VS_KMALLOC FAILURES" "bench header"
@@ -116,11 +116,11 @@ assert_eq "$(awk '$1 == "kmalloc" { print $8 }' <<< "$out")" 1.00 "kmalloc's VS_
 assert_eq "$(awk 'NR > 2' <<< "$out" | wc -l)" 6 "rows"
 
 step "bench netlink: alloc+free round trips beside GETFAMILY, in one run"
-expect_ok kallocctl bench netlink count 50
-assert_contains "$out" "netlink round trips, 50 of each" "title"
+expect_ok kallocctl bench netlink count 20
+assert_contains "$out" "netlink round trips, 20 of each" "title"
 assert_contains "$out" "alloc+free (NEW + DEL)" "alloc+free row"
 assert_contains "$out" "getfamily (CTRL)" "getfamily row"
-expect_ok kallocctl -j bench netlink count 20
+expect_ok kallocctl -j bench netlink count 5
 assert_eq "$(jq -c '{count} + {ok: (.alloc_free_p50_ns > 0 and .getfamily_p50_ns > 0 and .alloc_free_p99_ns >= .alloc_free_p50_ns and (.ratio_p50 | type) == "number")}' <<< "$out")" \
-	'{"count":20,"ok":true}' "bench netlink JSON"
+	'{"count":5,"ok":true}' "bench netlink JSON"
 assert_eq "$(kallocctl -j list | jq length)" 0 "buffers left by bench netlink"

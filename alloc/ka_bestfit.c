@@ -250,6 +250,8 @@ static int bf_check(void *priv)
 	u32 i;
 	int err;
 
+	if (!ka_check_may_walk(bf->h.region_bytes))
+		return -E2BIG;
 	ka_lock(&bf->h.lock);
 	err = ka_heap_check(&bf->h, BF_NAME, &nfree);
 	for (i = 0; !err && i < BIN_COUNT; i++) {

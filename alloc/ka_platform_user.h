@@ -147,6 +147,18 @@ static inline int ka_fls64(u64 x)
 #define ka_read_once(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define ka_write_once(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 
+/*
+ * Atomically stores 0 in a u16 and returns what it held: of two threads
+ * racing to clear the same state, exactly one sees it non-zero.
+ */
+static inline u16 ka_xchg16_zero(u16 *p)
+{
+	return __atomic_exchange_n(p, 0, __ATOMIC_ACQ_REL);
+}
+
+/* Userspace check() walks any region: only tests and tools call it. */
+#define KA_CHECK_MAX_BYTES	SIZE_MAX
+
 /* Page source: whole pages for a region, zero-filled. NULL on failure. */
 static inline void *ka_region_alloc(size_t len)
 {

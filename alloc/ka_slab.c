@@ -367,7 +367,7 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mag *m)
 			/* The state u16 still holds what the page held. */
 			idx = d->carved;
 			ka_write_once(d->carved, idx + 1);
-			*ks_req(c, page, idx) = 0;
+			ka_write_once(*ks_req(c, page, idx), 0);
 			ks_mag_push(m, page + (uintptr_t)idx * c->size, idx);
 		}
 		if (ks_page_full(c, d))
@@ -436,7 +436,7 @@ static void *ks_fail(struct ka_slab *s)
 static inline void ks_mark(struct ka_slab *s, struct ks_class *c, void *obj,
 			   u32 idx, size_t size)
 {
-	*ks_req(c, (uintptr_t)obj & s->page_mask, idx) = size;
+	ka_write_once(*ks_req(c, (uintptr_t)obj & s->page_mask, idx), size);
 }
 
 /* No cache for this thread (out of memory): a one-object magazine. */
@@ -603,10 +603,10 @@ static int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
 }
 
 /*
- * Where ptr lives, for free() and usable_size(): *req is its state u16
- * if it is a carved object start (then 0, or -EALREADY when *req says
- * it is free), else the error: -EINVAL for anything foreign, 1 for the
- * first page of a large block (live or given back).
+ * Where ptr lives, for free() and usable_size(): 0 if it is a carved
+ * object start (r->req then points at its state u16, which the caller
+ * reads: 0 means free), -EINVAL for anything foreign, 1 for the first
+ * page of a large block (live or given back). Reads no object state.
  */
 struct ks_ref {
 	u32 pg;
@@ -637,7 +637,7 @@ static int ks_find(struct ka_slab *s, const void *ptr, struct ks_ref *r)
 		     (uintptr_t)r->idx * c->size != off))
 		return -EINVAL;
 	r->req = ks_req(c, (uintptr_t)ptr - off, r->idx);
-	return *r->req ? 0 : -EALREADY;
+	return 0;
 }
 
 static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
@@ -669,15 +669,14 @@ static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
 	return 0;
 }
 
-static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r)
+static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r, u16 req)
 {
 	struct ks_depot *dp = &s->dep[r->ci];
 
 	ka_lock(&s->plock);
 	s->retired[r->ci].frees++;
-	s->retired[r->ci].req -= *r->req;
+	s->retired[r->ci].req -= req;
 	ka_unlock(&s->plock);
-	*r->req = 0;
 	ka_lock(&dp->lock);
 	ks_depot_put(s, r->ci, r->pg, r->idx);
 	ka_unlock(&dp->lock);
@@ -691,22 +690,30 @@ static int ks_free(void *priv, void *ptr)
 	struct ks_mag *m;
 	struct ks_ref r;
 	int err;
+	u16 req;
 
 	err = ks_find(s, ptr, &r);
 	if (unlikely(err))
 		return err > 0 ? ks_free_large(s, ptr, r.pg) :
 				 ks_bad_free(s, ptr, err);
+	/*
+	 * Claim the object before anything is written: of two CPUs freeing
+	 * the same pointer at once, exactly one sees its state non-zero;
+	 * the other is told -EALREADY and the object is cached once.
+	 */
+	req = ka_xchg16_zero(r.req);
+	if (unlikely(!req))
+		return ks_bad_free(s, ptr, -EALREADY);
 	cc = ka_pcpu_get(&s->pc);
 	if (unlikely(!cc)) {
 		ka_pcpu_put(&s->pc);
-		return ks_free_nocache(s, &r);
+		return ks_free_nocache(s, &r, req);
 	}
 	m = &cc->mag[r.ci];
 	if (unlikely(m->n >= s->cls[r.ci].mag_max))
 		ks_flush(s, r.ci, m, m->n / 2);
 	m->cnt.frees++;
-	m->cnt.req -= *r.req;
-	*r.req = 0;
+	m->cnt.req -= req;
 	m->obj[m->n] = ptr;
 	m->idx[m->n++] = r.idx;
 	ka_pcpu_put(&s->pc);
@@ -721,7 +728,7 @@ static size_t ks_usable_size(void *priv, const void *ptr)
 	int err = ks_find(s, ptr, &r);
 
 	if (!err)
-		return s->cls[r.ci].size;
+		return ka_read_once(*r.req) ? s->cls[r.ci].size : 0;
 	if (err > 0) {
 		ka_lock(&s->plock);
 		if (s->pd[r.pg].cls == KS_RUN)
@@ -861,9 +868,8 @@ static int ks_mark_free(struct ks_census *k, u32 ci, void *obj, u32 idx,
 {
 	struct ks_ref r;
 
-	/* A free object's state is 0: ks_find() calls that -EALREADY. */
-	if (ks_find(k->s, obj, &r) != -EALREADY || r.ci != ci ||
-	    r.idx != idx) {
+	/* A free object's state is 0. */
+	if (ks_find(k->s, obj, &r) || *r.req || r.ci != ci || r.idx != idx) {
 		ka_warn("slab: check: free object %p is live, foreign or free twice\n",
 			obj);
 		return -EFAULT;
@@ -1040,6 +1046,8 @@ static int ks_check(void *priv)
 	struct ka_stats st;
 	u32 pg;
 
+	if (!ka_check_may_walk(s->len))
+		return -E2BIG;
 	if (ks_check_pages(s, &k))
 		return -EFAULT;
 	for (pg = 0; pg < s->npages && !k.err; pg++)

@@ -405,6 +405,8 @@ static int tlsf_check(void *priv)
 	u64 nfree;
 	int err;
 
+	if (!ka_check_may_walk(t->h.region_bytes))
+		return -E2BIG;
 	ka_lock(&t->h.lock);
 	err = ka_heap_check(&t->h, TLSF_NAME, &nfree);
 	if (!err) {

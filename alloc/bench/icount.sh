@@ -20,6 +20,9 @@
 # path ka_lock_slow() (never taken on this single thread). The figures
 # in the table INCLUDE the lock, as the kernel will run it.
 set -eu
+# Room in glibc's static TLS for jemalloc's, which the driver dlopen()s
+# (see bench/peers.h; kabench re-executes itself with the same).
+export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=8192
 drv=$1
 out=$2
 ops=${3:-200000}

@@ -30,6 +30,10 @@
  *             userspace get may return NULL when no cache could be
  *             allocated: callers fall back to their locked path. fini
  *             calls flush(owner, cache) for every cache still alive.
+ *             ka_pcpu_get_fast(pc) is get without any function call; in
+ *             userspace it returns NULL (holding nothing) when the slow
+ *             lookup would be needed
+ *   code      ka_noinline: keeps a slow path out of a fast one
  *   check     KA_CHECK_MAX_BYTES: the largest region a check() walks
  *             (ka_check_may_walk(), see ka_policy.h)
  *

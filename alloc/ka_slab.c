@@ -140,6 +140,7 @@ struct ka_slab {
 	u32 max_size;
 	u32 nclass;		/* usable classes with this page size */
 	u32 npages;
+	uintptr_t span;		/* npages << shift: bytes of the page area */
 	struct ks_pdesc *pd;
 	struct ks_depot *dep;	/* nclass lines after the struct */
 	u64 *map;		/* bit set: page is in the pool */
@@ -565,13 +566,19 @@ static void *ks_alloc_small(struct ka_slab *s, u32 ci, size_t size)
 	return m->obj[n];
 }
 
-/* Anything but a small size at the default alignment. */
-static void *ks_alloc_slow(struct ka_slab *s, size_t size, size_t align)
+/*
+ * Every request the fast path does not serve: bad arguments, large or
+ * aligned ones, an empty magazine, no cache yet.
+ */
+static ka_noinline void *ks_alloc_slow(struct ka_slab *s, size_t size,
+				       size_t align)
 {
 	u32 ci;
 
 	if (!size || (align & (align - 1)))
 		return ks_fail(s);
+	if (align < KA_MIN_ALIGN)
+		align = KA_MIN_ALIGN;
 	if (size <= s->max_size) {
 		ci = ks_class_for(s, size, align);
 		if (ci < s->nclass)
@@ -580,19 +587,49 @@ static void *ks_alloc_slow(struct ka_slab *s, size_t size, size_t align)
 	return ks_alloc_large(s, size, align);
 }
 
+/* 0 or a power of two up to KA_MIN_ALIGN: bit a of 0x117 is set. */
+static inline bool ks_align_default(size_t align)
+{
+	return align <= KA_MIN_ALIGN && ((0x117U >> align) & 1);
+}
+
+/*
+ * The fast path pops this CPU's magazine and writes the object's state.
+ * It calls nothing (ka_pcpu_get_fast()) and only tail-calls its slow
+ * path, so the compiler saves no registers for it.
+ */
 static void *ks_alloc(void *priv, size_t size, size_t align)
 {
 	struct ka_slab *s = priv;
+	struct ks_cache *cc;
+	struct ks_mag *m;
+	u32 ci, n;
+	void *obj;
 
-	if (unlikely(size - 1 >= s->max_size || align > KA_MIN_ALIGN ||
-		     (align & (align - 1))))
+	if (unlikely(size - 1 >= s->max_size || !ks_align_default(align)))
 		return ks_alloc_slow(s, size, align);
-	return ks_alloc_small(s, s->lookup[(size + 7) >> 3], size);
+	ci = s->lookup[(size + 7) >> 3];
+	cc = ka_pcpu_get_fast(&s->pc);
+	if (unlikely(!cc))
+		return ks_alloc_slow(s, size, align);
+	m = &cc->mag[ci];
+	n = m->n;
+	if (unlikely(!n)) {
+		ka_pcpu_put(&s->pc);
+		return ks_alloc_slow(s, size, align);
+	}
+	m->n = --n;
+	obj = m->obj[n];
+	ks_mark(s, &s->cls[ci], obj, m->idx[n], size);
+	m->cnt.allocs++;
+	m->cnt.req += size;
+	ka_pcpu_put(&s->pc);
+	return obj;
 }
 
 /* ---- free ------------------------------------------------------------- */
 
-static int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
+static ka_noinline int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
 {
 	ka_lock(&s->plock);
 	s->bad_frees++;
@@ -683,9 +720,9 @@ static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r, u16 req)
 	return 0;
 }
 
-static int ks_free(void *priv, void *ptr)
+/* Every free the fast path does not finish; validates from scratch. */
+static ka_noinline int ks_free_slow(struct ka_slab *s, void *ptr)
 {
-	struct ka_slab *s = priv;
 	struct ks_cache *cc;
 	struct ks_mag *m;
 	struct ks_ref r;
@@ -693,7 +730,7 @@ static int ks_free(void *priv, void *ptr)
 	u16 req;
 
 	err = ks_find(s, ptr, &r);
-	if (unlikely(err))
+	if (err)
 		return err > 0 ? ks_free_large(s, ptr, r.pg) :
 				 ks_bad_free(s, ptr, err);
 	/*
@@ -718,6 +755,57 @@ static int ks_free(void *priv, void *ptr)
 	m->idx[m->n++] = r.idx;
 	ka_pcpu_put(&s->pc);
 	return 0;
+}
+
+/*
+ * The fast path: a carved object of a class page, pushed on this CPU's
+ * magazine that has room. As ks_find() checks, then the state u16 is
+ * claimed; anything else goes to ks_free_slow(), which starts over.
+ */
+static int ks_free(void *priv, void *ptr)
+{
+	struct ka_slab *s = priv;
+	uintptr_t off = (uintptr_t)ptr - (uintptr_t)s->area, poff;
+	struct ks_cache *cc;
+	struct ks_pdesc *d;
+	struct ks_class *c;
+	struct ks_mag *m;
+	u32 ci, idx, n;
+	u16 req;
+
+	if (unlikely(off >= s->span))
+		return ks_free_slow(s, ptr);
+	d = &s->pd[off >> s->shift];
+	ci = d->cls;
+	if (unlikely(ci >= s->nclass))
+		return ks_free_slow(s, ptr);
+	c = &s->cls[ci];
+	poff = off & ~s->page_mask;
+	idx = ks_index(c, poff);
+	if (unlikely(idx >= ka_read_once(d->carved) || idx * c->size != poff))
+		return ks_free_slow(s, ptr);
+	cc = ka_pcpu_get_fast(&s->pc);
+	if (unlikely(!cc))
+		return ks_free_slow(s, ptr);
+	m = &cc->mag[ci];
+	n = m->n;
+	if (unlikely(n >= c->mag_max))
+		goto slow;
+	req = ka_xchg16_zero(ks_req(c, (uintptr_t)ptr - poff, idx));
+	if (unlikely(!req)) {
+		ka_pcpu_put(&s->pc);
+		return ks_bad_free(s, ptr, -EALREADY);
+	}
+	m->obj[n] = ptr;
+	m->idx[n] = idx;
+	m->n = n + 1;
+	m->cnt.frees++;
+	m->cnt.req -= req;
+	ka_pcpu_put(&s->pc);
+	return 0;
+slow:
+	ka_pcpu_put(&s->pc);
+	return ks_free_slow(s, ptr);
 }
 
 static size_t ks_usable_size(void *priv, const void *ptr)
@@ -1128,6 +1216,7 @@ static int ks_init_pages(struct ka_slab *s, uintptr_t start, uintptr_t end)
 	s->npages = (end - (uintptr_t)s->area) >> s->shift;
 	if (s->npages > max)
 		s->npages = max;
+	s->span = (uintptr_t)s->npages << s->shift;
 	ka_memset(s->map, 0, (max + 63) / 64 * sizeof(u64));
 	for (i = 0; i < s->npages; i++) {
 		s->pd[i].cls = KS_FREE;

@@ -836,29 +836,37 @@ static void print_load(const char *when)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kabench [-c out.csv] [-i icount.csv] [-n ops] [-T]\n"
+	fprintf(stderr, "usage: kabench [-c out.csv] [-i icount.csv] [-n ops] [-T] [-p policy,...]\n"
 		"       kabench -F allocator -s scenario [-n ops]   (one fresh frag pass)\n");
 	exit(2);
 }
 
-static void load_allocs(void)
+/* The peers, then the policies (only those named in only, "a,b", if set). */
+static void load_allocs(const char *only)
 {
-	size_t i;
+	size_t i, len;
+	const char *p;
 
 	npeers = bench_peers_load(allocs);
 	nallocs = npeers;
-	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
-		allocs[nallocs++] = policies[i];
+	for (i = 0; i < sizeof(policies) / sizeof(policies[0]); i++) {
+		len = strlen(policies[i]->name);
+		p = only ? strstr(only, policies[i]->name) : NULL;
+		if (!only || (p && (p == only || p[-1] == ',') &&
+			      (!p[len] || p[len] == ',')))
+			allocs[nallocs++] = policies[i];
+	}
 }
 
 int main(int argc, char **argv)
 {
 	const char *csv_path = NULL, *frag_only = NULL, *frag_sc = "uniform";
+	const char *only = NULL;
 	bool threads = true;
 	struct ka_wl w;
 	int sc, c, i;
 
-	while ((c = getopt(argc, argv, "c:i:n:TF:s:")) != -1) {
+	while ((c = getopt(argc, argv, "c:i:n:TF:s:p:")) != -1) {
 		switch (c) {
 		case 'c':
 			csv_path = optarg;
@@ -878,6 +886,9 @@ int main(int argc, char **argv)
 		case 's':
 			frag_sc = optarg;
 			break;
+		case 'p':
+			only = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -885,7 +896,7 @@ int main(int argc, char **argv)
 	bench_peers_tls(argv);
 	ka_warn_quiet = true;
 	bench_glibc_tune();
-	load_allocs();
+	load_allocs(frag_only ? NULL : only);
 	if (frag_only)
 		return frag_child_main(frag_only, frag_sc);
 	if (csv_path) {

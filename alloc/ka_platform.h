@@ -9,7 +9,8 @@
  *   types     u8 u16 u32 u64 uintptr_t size_t bool, SIZE_MAX, errno values,
  *             static_assert(expr, msg), strcmp()
  *   lock      struct ka_lock; ka_lock_init(), ka_lock_destroy(),
- *             ka_lock(), ka_unlock()
+ *             ka_lock(), ka_trylock() (true if taken, never waits),
+ *             ka_unlock()
  *   reports   ka_warn(fmt, ...) for a detected bad free or broken
  *             invariant (never WARN(): bad input must not splat);
  *             KA_ASSERT(cond) (alias KA_BUG_ON) for "cannot happen":

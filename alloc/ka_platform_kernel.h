@@ -58,6 +58,11 @@ static inline void ka_lock(struct ka_lock *l)
 	spin_lock(&l->s);
 }
 
+static inline bool ka_trylock(struct ka_lock *l)
+{
+	return spin_trylock(&l->s);
+}
+
 static inline void ka_unlock(struct ka_lock *l)
 {
 	spin_unlock(&l->s);

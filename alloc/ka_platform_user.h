@@ -120,6 +120,12 @@ static inline void ka_lock(struct ka_lock *l)
 	ka_lock_slow(l);
 }
 
+/* Takes the lock if it is free, without waiting: true if taken. */
+static inline bool ka_trylock(struct ka_lock *l)
+{
+	return !__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE);
+}
+
 static inline void ka_unlock(struct ka_lock *l)
 {
 	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);

@@ -96,6 +96,7 @@
 #define KS_LINE		64		/* cache line bytes */
 #define KS_MAG		32		/* objects per magazine */
 #define KS_MAG_MIN	8
+#define KS_MAG_SIZE	512		/* bytes of struct ks_mag */
 #define KS_MAG_BYTES	(32 << 10)
 #define KS_NCLASS	57
 #define KS_MAX_SIZE	8192
@@ -155,7 +156,12 @@ struct ks_mag {
 	struct ks_count cnt;
 	void *obj[KS_MAG];
 	u16 idx[KS_MAG];	/* obj[i]'s index in its page */
+	u8 pad[KS_MAG_SIZE - 8 - sizeof(struct ks_count) -
+	       KS_MAG * (sizeof(void *) + sizeof(u16))];
 };
+
+/* A power of two: the fast paths find a magazine with one shift. */
+static_assert(sizeof(struct ks_mag) == KS_MAG_SIZE, "magazine size");
 
 struct ks_cache {
 	struct ks_mag mag[KS_NCLASS];

@@ -43,12 +43,13 @@ cost() {
 			END { print s + 0 }'
 }
 
-# The line ranges "first last" of ka_lock() and ka_unlock() in the header.
+# The line ranges "first last" of ka_lock(), ka_trylock() and ka_unlock()
+# in the header.
 hdr=$(cd "$(dirname "$0")/.." && pwd)/ka_platform_user.h
-lock_lines=$(awk '/^static inline void ka_(un)?lock\(struct ka_lock \*l\)$/ { a = NR }
+lock_lines=$(awk '/^static inline (void|bool) ka_(un|try)?lock\(struct ka_lock \*l\)$/ { a = NR }
 	a && /^}$/ { print a, NR; a = 0 }' "$hdr")
-if [ "$(echo "$lock_lines" | wc -l)" -ne 2 ]; then
-	echo "Error: ka_lock()/ka_unlock() not found in $hdr" >&2
+if [ "$(echo "$lock_lines" | wc -l)" -ne 3 ]; then
+	echo "Error: ka_lock()/ka_trylock()/ka_unlock() not found in $hdr" >&2
 	exit 1
 fi
 

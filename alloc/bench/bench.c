@@ -6,7 +6,8 @@
  * For each scenario of ka_workload.h and each allocator, all behind the
  * same ops table (peers.h), on the same pre-generated operations:
  *   throughput  one untimed warm-up pass, then TPUT_RUNS passes each
- *               timed as a whole; the median pass's ops/us, an op being
+ *               timed as a whole, interleaved across the allocators
+ *               (bench_scenario()); the median pass's ops/us, an op being
  *               one alloc or one free, per us of the thread's CPU time
  *               (the CSV has the wall-clock figure too). Every row also
  *               gives its ratio to the best peer of the scenario
@@ -371,45 +372,66 @@ static void read_icount(const char *pol, const char *sc, struct res *r)
 	fclose(fp);
 }
 
-static int bench_one(const struct ka_policy_ops *ops, const struct ka_wl *w,
-		     int sc, struct res *r)
+/* Median of n doubles (sorts them). */
+static double median(double *v, int n)
 {
-	void **slot = calloc(w->nslots, sizeof(*slot));
-	double runs[TPUT_RUNS], walls[TPUT_RUNS];
-	struct inst in;
-	u64 t0, t1, c0, c1;
-	int rc, i;
+	qsort(v, n, sizeof(v[0]), cmp_double);
+	return v[n / 2];
+}
 
-	memset(r, 0, sizeof(*r));
-	if (!slot)
-		abort();
-	rc = inst_open(&in, ops, REGION);
-	if (rc) {
-		fprintf(stderr, "%s: init = %d\n", ops->name, rc);
-		return rc;
+/*
+ * One scenario, every allocator. The timed passes are interleaved:
+ * round k times pass k of every allocator in turn, so the two sides of
+ * every ratio are measured within the same second or two rather than
+ * minutes apart, and whatever else runs on the machine weighs on both
+ * alike. Then each allocator's latency pass, and its fragmentation pass
+ * on a fresh instance (a peer's in a child process).
+ */
+static int bench_scenario(const struct ka_wl *w, int sc)
+{
+	double cpu[MAX_ALLOCS][TPUT_RUNS], wall[MAX_ALLOCS][TPUT_RUNS];
+	struct inst in[MAX_ALLOCS];
+	void **slot[MAX_ALLOCS];
+	u64 t0, t1, c0, c1;
+	int i, k, rc;
+
+	for (i = 0; i < nallocs; i++) {
+		memset(&results[sc][i], 0, sizeof(results[sc][i]));
+		slot[i] = calloc(w->nslots, sizeof(*slot[i]));
+		if (!slot[i])
+			abort();
+		rc = inst_open(&in[i], allocs[i], REGION);
+		if (rc) {
+			fprintf(stderr, "%s: init = %d\n", allocs[i]->name, rc);
+			return rc;
+		}
+		run_ops(&in[i], w, slot[i]);	/* warm-up */
 	}
-	run_ops(&in, w, slot);
-	for (i = 0; i < TPUT_RUNS; i++) {
-		t0 = now_ns();
-		c0 = cpu_ns();
-		r->fails = run_ops(&in, w, slot);
-		c1 = cpu_ns();
-		t1 = now_ns();
-		runs[i] = (double)w->n * 1000.0 / (double)(c1 - c0);
-		walls[i] = (double)w->n * 1000.0 / (double)(t1 - t0);
+	for (k = 0; k < TPUT_RUNS; k++) {
+		for (i = 0; i < nallocs; i++) {
+			t0 = now_ns();
+			c0 = cpu_ns();
+			results[sc][i].fails = run_ops(&in[i], w, slot[i]);
+			c1 = cpu_ns();
+			t1 = now_ns();
+			cpu[i][k] = (double)w->n * 1000.0 / (double)(c1 - c0);
+			wall[i][k] = (double)w->n * 1000.0 / (double)(t1 - t0);
+		}
 	}
-	qsort(runs, TPUT_RUNS, sizeof(runs[0]), cmp_double);
-	qsort(walls, TPUT_RUNS, sizeof(walls[0]), cmp_double);
-	r->ops_us = runs[TPUT_RUNS / 2];
-	r->ops_us_wall = walls[TPUT_RUNS / 2];
-	run_latency(&in, w, slot, r);
-	inst_close(&in);
-	free(slot);
-	if (is_peer(ops))
-		frag_child(ops, sc, r);
-	else
-		frag_fresh(ops, w, r);
-	read_icount(ops->name, ka_wl_names[sc], r);
+	for (i = 0; i < nallocs; i++) {
+		struct res *r = &results[sc][i];
+
+		r->ops_us = median(cpu[i], TPUT_RUNS);
+		r->ops_us_wall = median(wall[i], TPUT_RUNS);
+		run_latency(&in[i], w, slot[i], r);
+		inst_close(&in[i]);
+		free(slot[i]);
+		if (is_peer(allocs[i]))
+			frag_child(allocs[i], sc, r);
+		else
+			frag_fresh(allocs[i], w, r);
+		read_icount(allocs[i]->name, ka_wl_names[sc], r);
+	}
 	return 0;
 }
 
@@ -919,9 +941,8 @@ int main(int argc, char **argv)
 	       tsc_overhead / tsc_per_ns);
 	for (sc = 0; sc < KA_WL_NR; sc++) {
 		bench_wl_make(&w, sc, nops);
-		for (i = 0; i < nallocs; i++)
-			if (bench_one(allocs[i], &w, sc, &results[sc][i]))
-				return 1;
+		if (bench_scenario(&w, sc))
+			return 1;
 		print_table(sc, &w);
 		fflush(stdout);
 		bench_wl_free(&w);

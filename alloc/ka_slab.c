@@ -11,7 +11,8 @@
  *    class can use, and a magazine that random-walks between empty and
  *    full still goes ~(limit / 2)^2 operations between depot visits,
  *    each stored with its index in its page. alloc pops one, free pushes
- *    one: no lock, no atomic, no division. The class comes from a byte
+ *    one: no lock and no division; free's one atomic, the claim of the
+ *    object's state, is explained below. The class comes from a byte
  *    table indexed by (size + 7) / 8. The magazine also holds its
  *    class's counters, so the fast path writes one cache-local struct
  *    and the object's state u16, nothing else.

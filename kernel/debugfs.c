@@ -5,8 +5,13 @@
  *   corrupt   write "NAME head" or "NAME tail": flips one byte of that
  *             guard of buffer NAME, so that tests can prove that damage
  *             is detected (by BUFFER_CHECK, on free, on read and write).
+ *   vdev_dma_delay_ms
+ *             read-write, default 0: every virtual device transfer
+ *             submitted afterwards waits this long on the workqueue
+ *             before it copies, so that tests can delete, migrate or
+ *             submit while a transfer is in flight (vdev.c).
  *
- * debugfs is root's only, and so are these knobs (mode 0200). Nothing here
+ * debugfs is root's only, and so are these knobs (modes 0200 and 0600). Nothing here
  * is needed in production: without debugfs the module works the same.
  */
 #include <linux/debugfs.h>
@@ -17,6 +22,7 @@
 
 #include "debugfs.h"
 #include "table.h"
+#include "vdev.h"
 
 static struct dentry *kalloc_debugfs_dir;
 
@@ -76,6 +82,8 @@ void kalloc_debugfs_init(void)
 	kalloc_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("corrupt", 0200, kalloc_debugfs_dir, NULL,
 			    &kalloc_corrupt_fops);
+	debugfs_create_u32("vdev_dma_delay_ms", 0600, kalloc_debugfs_dir,
+			   &kalloc_vdev_dma_delay_ms);
 }
 
 /* Waits for writers in progress (debugfs's file proxy), then removes. */

@@ -93,7 +93,7 @@ static int kalloc_vdev_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (kalloc_vdev_is_dead(vdev))
 		return -ENODEV;
-	if (!(vma->vm_flags & VM_SHARED))
+	if (!(vma->vm_flags & VM_MAYSHARE))
 		return -EINVAL;
 	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
 		return -EINVAL;

@@ -1,0 +1,56 @@
+# shellcheck shell=bash
+#
+# vdev/lib.sh: what the virtual device scenarios (2N-vdev-*.sh) share,
+# sourced after lib.sh. vdevtool (vdevtool.c beside this file) is built
+# here, inside the VM, with the host's compiler and the uapi headers that
+# `make install` put under /usr/local/include: once per boot, into /tmp.
+VDEV_LIB_DIR=$(dirname "${BASH_SOURCE[0]}")
+VDEVTOOL=/tmp/kalloc-vdevtool
+export VDEVTOOL
+
+build_vdevtool() {
+	[ -x "$VDEVTOOL" ] && return 0
+	cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror \
+		-o "$VDEVTOOL.tmp" "$VDEV_LIB_DIR/vdevtool.c" ||
+		fail "cannot build vdevtool"
+	mv "$VDEVTOOL.tmp" "$VDEVTOOL"
+}
+
+vdevtool() {
+	"$VDEVTOOL" "$@"
+}
+
+nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+
+# vdev_field NAME FIELD: one field of VDEV_GET (vdevtool get), or nothing.
+vdev_field() {
+	vdevtool get "$1" | sed -n "s/^$2=//p"
+}
+
+# reg DEV FIELD: one register of GET_REGS through the device file.
+reg() {
+	vdevtool regs "$1" | sed -n "s/^$2=//p"
+}
+
+# wait_in_poll PID: until PID sleeps in poll(2).
+in_poll() {
+	grep -q poll "/proc/$1/wchan" 2> /dev/null
+}
+
+wait_in_poll() {
+	poll 20 in_poll "$1" || fail "process $1 never slept in poll"
+}
+
+# vmalloc'd device windows (one line per live window).
+windows_alive() {
+	grep -c kalloc_vdev_alloc /proc/vmallocinfo || true
+}
+
+debugfs_knob() {
+	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+	echo "$2" > "/sys/kernel/debug/kalloc/$1"
+}
+
+build_vdevtool

@@ -90,7 +90,7 @@ static void __init kalloc_nl_build_ops(void)
 	struct genl_ops *op;
 	unsigned int i;
 
-	BUILD_BUG_ON(ARRAY_SIZE(kalloc_nl_requests) != KALLOC_CMD_MAX);
+	BUILD_BUG_ON(ARRAY_SIZE(kalloc_nl_requests) > KALLOC_CMD_MAX);
 	for (i = 0; i < ARRAY_SIZE(kalloc_nl_requests); i++) {
 		req = kalloc_nl_requests[i];
 		op = &kalloc_genl_ops[i];

@@ -55,7 +55,7 @@ static int kalloc_hist_fill(struct sk_buff *skb, int type, const u64 *hist)
 	if (!nest)
 		return -EMSGSIZE;
 	for (b = 0; b < KALLOC_LATENCY_BUCKETS; b++)
-		if (kalloc_put_u64(skb, b + 1, hist[b]))
+		if (nla_put_u64_64bit(skb, b + 1, hist[b], KALLOC_LATENCY_PAD))
 			return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;

@@ -79,7 +79,7 @@ static const struct nla_policy kalloc_vdev_dma_policy[KALLOC_VDEV_A_DMA_WAIT + 1
 /* ---- messages ------------------------------------------------------------ */
 
 /*
- * NAME, OWNER; MINOR SIZE OPEN_FILES STATUS CONTROL DIRECTION BUFFER
+ * NAME, OWNER; ID MINOR SIZE OPEN_FILES STATUS CONTROL DIRECTION BUFFER
  * DEV_OFFSET LENGTH BYTES ERROR; TIMER IRQ_COUNT IRQ_UNACKED COMPLETED
  * FAILED SEQ OFFSET.
  */
@@ -87,7 +87,7 @@ static size_t kalloc_vdev_msg_size(void)
 {
 	return nla_total_size(KALLOC_NAME_MAX) +
 	       nla_total_size(KALLOC_OWNER_MAX) +
-	       11 * nla_total_size(sizeof(u32)) +
+	       12 * nla_total_size(sizeof(u32)) +
 	       7 * nla_total_size_64bit(sizeof(u64));
 }
 
@@ -134,6 +134,7 @@ static int kalloc_vdev_fill(struct sk_buff *skb, const void *arg)
 	const struct kalloc_vdev_regs *r = &info->regs;
 
 	if (nla_put_string(skb, KALLOC_VDEV_A_NAME, info->name) ||
+	    nla_put_u32(skb, KALLOC_VDEV_A_ID, info->id) ||
 	    (info->owner[0] &&
 	     nla_put_string(skb, KALLOC_VDEV_A_OWNER, info->owner)) ||
 	    nla_put_u32(skb, KALLOC_VDEV_A_MINOR, info->minor) ||

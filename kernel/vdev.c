@@ -178,6 +178,7 @@ void kalloc_vdev_snapshot(struct kalloc_vdev *vdev,
 	memset(info, 0, sizeof(*info));
 	info->name = vdev->name;
 	info->owner = vdev->owner;
+	info->id = vdev->id;
 	info->minor = vdev->misc.minor;
 	spin_lock_irqsave(&vdev->lock, flags);
 	info->open_files = vdev->open_files;

@@ -74,6 +74,7 @@ struct kalloc_vdev_spec {
 struct kalloc_vdev_info {
 	const char *name;	/* stable while the caller holds a reference */
 	const char *owner;
+	u32 id;
 	u32 minor;
 	u32 open_files;
 	struct kalloc_vdev_regs regs;

@@ -327,6 +327,20 @@
  *     KALLOC_STATS_A_BUDGET_LIMIT: u64, the budget
  *     KALLOC_STATS_A_BUFFERS:      u32, buffers held
  *     KALLOC_STATS_A_BUFFERS_MAX:  u32, max_buffers
+ *   the telemetry counters (see "The perf ring" and "Notifications"),
+ *   each a u64 since load, summed over CPUs:
+ *     KALLOC_STATS_A_PERF_PRODUCED     perf records produced
+ *     KALLOC_STATS_A_PERF_DROPPED      records dropped: their CPU's ring
+ *                                      was full
+ *     KALLOC_STATS_A_PERF_SENT         records in messages netlink took
+ *     KALLOC_STATS_A_PERF_SEND_FAILED  records in messages netlink refused
+ *                                      (a listener's socket was full)
+ *     KALLOC_STATS_A_STATS_SENT, _STATS_SEND_FAILED    the same, in
+ *     KALLOC_STATS_A_EVENTS_SENT, _EVENTS_SEND_FAILED  messages, for the
+ *                                      stats and events groups
+ *   and KALLOC_STATS_A_PERF_ACTIVE (u8, 1 while records are produced),
+ *   KALLOC_STATS_A_PERF_RING (u32, records per CPU ring) and
+ *   KALLOC_STATS_A_INTERVAL_MS (u32, the stats group's interval);
  *   and one nested KALLOC_STATS_A_POLICY_STATS per policy, in number
  *   order, holding enum kalloc_pstats_attr:
  *     KALLOC_PSTATS_A_POLICY, _NAME          which policy
@@ -353,7 +367,8 @@
  *   (each buffer's size plus its two guards): internal = usable / asked - 1,
  *   external = (footprint - usable) / asked; both are 0 with nothing live.
  *   A latency histogram holds KALLOC_LATENCY_BUCKETS u64 attributes whose
- *   type is the bucket number plus one: bucket 0 counts operations that
+ *   type is the bucket number plus one (and, on some architectures,
+ *   padding of type KALLOC_LATENCY_PAD): bucket 0 counts operations that
  *   took under 2 ns, bucket i (1 .. KALLOC_LATENCY_BUCKETS - 2) those that
  *   took 2^i to 2^(i+1) - 1 ns, and the last one everything slower. The
  *   latency is the policy's own alloc or free call, without guards,
@@ -362,6 +377,61 @@
  *   while operations run.
  *
  *   Errors: ERANGE for a policy number of 0 or above KALLOC_POLICY_MAX.
+ *
+ * KALLOC_CMD_STATS_SET
+ * --------------------
+ *
+ *   Sets the interval of the stats group's messages. Mutation.
+ *
+ *   KALLOC_STATS_A_INTERVAL_MS: u32, required, KALLOC_STATS_INTERVAL_MIN_MS
+ *                               .. KALLOC_STATS_INTERVAL_MAX_MS
+ *
+ *   The module parameter stats_interval_ms sets it at load (default
+ *   KALLOC_STATS_INTERVAL_DEFAULT_MS). Reply: the ACK.
+ *
+ *   Errors: EPERM; EINVAL without the interval; ERANGE for an interval
+ *   outside its range.
+ *
+ * KALLOC_CMD_MEMINFO_GET
+ * ----------------------
+ *
+ *   The kernel's memory as a live view: physical memory (nodes, zones,
+ *   free pages by order) and the virtual address space. Open to every user.
+ *   A do, without attributes. The reply is one KALLOC_CMD_MEMINFO_GET
+ *   message with enum kalloc_meminfo_attr:
+ *     KALLOC_MEMINFO_A_PAGE_SIZE:   u32, bytes
+ *     KALLOC_MEMINFO_A_TOTAL_PAGES: u64, pages of RAM the kernel manages
+ *     KALLOC_MEMINFO_A_FREE_PAGES:  u64
+ *     KALLOC_MEMINFO_A_ZONE:        nest, enum kalloc_zone_attr, one per
+ *                                   populated zone of every online node
+ *     KALLOC_MEMINFO_A_TASK_SIZE:   u64, bytes of a process's address space
+ *                                   (the user/kernel split)
+ *     KALLOC_MEMINFO_A_SEGMENT:     nest, enum kalloc_segment_attr, one per
+ *                                   kernel segment, from the top of the
+ *                                   address space down
+ *     KALLOC_MEMINFO_A_ADDRESSES:   u8, 1 if this reply carries addresses
+ *     KALLOC_MEMINFO_A_KASLR:       u8, 1 if the kernel's text or memory
+ *                                   layout is randomised (only with
+ *                                   addresses: it tells them apart from
+ *                                   the defaults)
+ *     KALLOC_MEMINFO_A_KASLR_OFFSET: u64, how far the kernel text was moved
+ *                                   from where it was linked
+ *   A zone carries KALLOC_ZONE_A_NODE, _NAME ("DMA", "DMA32", "Normal",
+ *   "Movable", ...), _SPANNED, _PRESENT, _MANAGED, _FREE (pages), the
+ *   watermarks _WMARK_MIN, _WMARK_LOW, _WMARK_HIGH (pages, boost included)
+ *   and _FREE_AREA: a nest of u64 attributes whose type is the order plus
+ *   one, counting the free blocks of each order, as /proc/buddyinfo does.
+ *   A segment carries KALLOC_SEGMENT_A_NAME ("kernel image", "modules",
+ *   "vmemmap", "vmalloc", "direct map"), _SIZE (bytes), and, only with
+ *   addresses, _START and _END (exclusive). The kernel image segment is
+ *   the kernel's text and data as kallsyms knows them (from _stext to
+ *   _end); every other range is the kernel's own layout constant or base.
+ *
+ *   Addresses are given only to callers to whom "%pK" would show them:
+ *   with kptr_restrict at 1, callers with CAP_SYSLOG whose effective ids
+ *   are their real ids. Everyone else gets a reply without any address and
+ *   KALLOC_MEMINFO_A_ADDRESSES 0: the attributes are left out, never
+ *   faked.
  *
  * KALLOC_CMD_BENCH_RUN
  * --------------------
@@ -374,6 +444,11 @@
  *   KALLOC_BENCH_A_OPS:      u32, 1 .. KALLOC_BENCH_OPS_MAX operations per
  *                            allocator and scenario; default
  *                            KALLOC_BENCH_OPS_DEFAULT
+ *   KALLOC_BENCH_A_PERF:     flag, run every allocator twice, without and
+ *                            with perf records, to measure what the ring
+ *                            costs; the results say which with
+ *                            KALLOC_BENCH_R_PERF. Records are produced only
+ *                            while someone listens to the perf group.
  *
  *   The scenarios are the userspace benchmark's (alloc/bench/), generated
  *   by the same code with the same seeds. Each runs over every policy on a
@@ -399,6 +474,9 @@
  *     KALLOC_BENCH_R_CYCLES     u64, get_cycles() over all batches
  *     KALLOC_BENCH_R_P50_PS     u64, median picoseconds per operation
  *     KALLOC_BENCH_R_P99_PS     u64, 99th percentile, picoseconds
+ *     KALLOC_BENCH_R_PERF       u8, 1 if the run produced perf records
+ *                               (only with KALLOC_BENCH_A_PERF)
+ *     KALLOC_BENCH_R_RECORDS    u64, perf records the run produced
  *
  *   Errors:
  *     EPERM      the caller lacks CAP_NET_ADMIN
@@ -450,6 +528,8 @@
  *   per device, in creation order. Each reply message carries one
  *   consistent snapshot of the device's registers:
  *     KALLOC_VDEV_A_NAME:          string
+ *     KALLOC_VDEV_A_ID:            u32, the device's id (never 0, not
+ *                                  reused at once), as in perf records
  *     KALLOC_VDEV_A_OWNER:         string, only if the device has a tag
  *     KALLOC_VDEV_A_MINOR:         u32, the misc device's minor number
  *     KALLOC_VDEV_A_SIZE:          u32, the window in bytes
@@ -556,7 +636,11 @@
  * Notifications
  * -------------
  *
- *   Joining a multicast group needs no privilege.
+ *   Joining "events" or "stats" needs no privilege. Joining "perf" needs
+ *   CAP_NET_ADMIN in the initial user namespace (GENL_MCAST_CAP_NET_ADMIN):
+ *   while anyone listens to it, every allocation in the module pays for a
+ *   record, so an unprivileged user must not be able to slow every
+ *   allocation down, nor watch other users' allocation patterns.
  *
  *   KALLOC_MCGRP_EVENTS: the kernel sends
  *   - KALLOC_CMD_BUFFER_NEW after a buffer is created by netlink, with the
@@ -583,8 +667,58 @@
  *   registered, so nobody can be listening: they are not announced. Module
  *   unload sends nothing: the family goes away first.
  *
- *   KALLOC_MCGRP_STATS: reserved for periodic statistics; nothing is sent
- *   on it yet.
+ *   KALLOC_MCGRP_STATS: while anyone listens, one KALLOC_CMD_STATS_GET
+ *   message per interval (KALLOC_CMD_STATS_SET), with the attributes of a
+ *   STATS_GET reply for every policy plus KALLOC_STATS_A_SYSTEM, a nest of
+ *   enum kalloc_system_attr: the vm event counters that matter here (u64
+ *   each: _PGFAULT, _PGMAJFAULT, _PGALLOC summed over zones, _PGFREE,
+ *   _ALLOCSTALL summed over zones, _COMPACT_STALL, _COMPACT_FAIL,
+ *   _COMPACT_SUCCESS) and one KALLOC_SYSTEM_A_ZONE per populated zone
+ *   (enum kalloc_zone_attr: _NODE, _NAME, _FREE and _FREE_AREA). With no
+ *   listener nothing is sampled or sent.
+ *
+ *   KALLOC_MCGRP_PERF: the perf ring's records (see "The perf ring").
+ *
+ *   A module cannot learn at once that a socket joined a group (Linux 6.1's
+ *   genl_family has no bind hook), so kalloc checks for listeners once a
+ *   second (genl_has_listeners(), one bitmap test): a socket that joins
+ *   "stats" or "perf" starts receiving within one interval (the stats
+ *   interval, or the perf drain period) plus a second.
+ *
+ * The perf ring
+ * -------------
+ *
+ *   While anyone listens to "perf", every allocator operation in the
+ *   module (buffer allocations, frees, failures, migrations, guard damage,
+ *   benchmark operations and, for the virtual device, DMA transfers and
+ *   interrupts) produces one struct kalloc_perf_record in its CPU's ring
+ *   (module parameter perf_ring_records, a power of two). Each CPU numbers
+ *   its records from 0 in KALLOC_PERF record's seq; a record that finds its
+ *   ring full is dropped and counted, never blocking and never overwriting
+ *   an unread record, but its number is used, so a gap in one CPU's seq is
+ *   exactly the records lost there. A worker drains the rings every
+ *   KALLOC_PERF_DRAIN_MS and early when a ring passes half full, and sends
+ *   KALLOC_CMD_PERF messages on the perf group, each with records of one
+ *   CPU (enum kalloc_perf_attr):
+ *     KALLOC_PERF_A_CPU:         u32
+ *     KALLOC_PERF_A_FIRST_SEQ:   u64, the seq of the first record
+ *     KALLOC_PERF_A_COUNT:       u32, records in KALLOC_PERF_A_RECORDS
+ *     KALLOC_PERF_A_LOST:        u64, records that CPU dropped (ring full)
+ *                                since its previous message
+ *     KALLOC_PERF_A_RECORD_SIZE: u32, bytes per record
+ *     KALLOC_PERF_A_RECORDS:     binary, COUNT records of RECORD_SIZE bytes,
+ *                                in seq order
+ *   RECORD_SIZE is sizeof(struct kalloc_perf_record) of the kernel that
+ *   sent it: a newer kernel may append fields, and a client reads the
+ *   fields it knows from the start of each record and skips the rest.
+ *
+ *   Loss is exact. Per CPU, the kernel counts the records it produced, the
+ *   ones it dropped, and those in messages that netlink took or refused
+ *   (STATS_GET's KALLOC_STATS_A_PERF_*). Once the rings are drained,
+ *   produced = dropped + sent + send_failed, and a sole listener that
+ *   received every message netlink took sees received + lost = produced,
+ *   where lost is the gaps in each CPU's seq. A listener whose socket
+ *   overflows also gets ENOBUFS from recvmsg().
  *
  * Room to grow
  * ------------
@@ -603,6 +737,7 @@
 
 #define KALLOC_MCGRP_EVENTS	"events"
 #define KALLOC_MCGRP_STATS	"stats"
+#define KALLOC_MCGRP_PERF	"perf"
 
 /* Bytes in a buffer name, including the terminating NUL. */
 #define KALLOC_NAME_MAX		32
@@ -628,6 +763,14 @@
 /* BENCH_RUN stops after this long, whatever is left. */
 #define KALLOC_BENCH_SECONDS_MAX	60
 
+/* The stats group's interval, in milliseconds. */
+#define KALLOC_STATS_INTERVAL_MIN_MS		10
+#define KALLOC_STATS_INTERVAL_MAX_MS		3600000
+#define KALLOC_STATS_INTERVAL_DEFAULT_MS	1000
+
+/* How often the perf rings are drained, at the latest. */
+#define KALLOC_PERF_DRAIN_MS	100
+
 enum kalloc_cmd {
 	KALLOC_CMD_UNSPEC,
 
@@ -642,6 +785,9 @@ enum kalloc_cmd {
 	KALLOC_CMD_POLICY_SET,
 	KALLOC_CMD_STATS_GET,
 	KALLOC_CMD_BENCH_RUN,
+	KALLOC_CMD_STATS_SET,
+	KALLOC_CMD_MEMINFO_GET,
+	KALLOC_CMD_PERF,		/* perf group messages only */
 	KALLOC_CMD_VDEV_NEW,
 	KALLOC_CMD_VDEV_GET,
 	KALLOC_CMD_VDEV_DEL,
@@ -743,6 +889,18 @@ enum kalloc_stats_attr {
 	KALLOC_STATS_A_BUFFERS_MAX,	/* u32 */
 	KALLOC_STATS_A_POLICY_STATS,	/* nest, enum kalloc_pstats_attr */
 	KALLOC_STATS_A_PAD,
+	KALLOC_STATS_A_INTERVAL_MS,	/* u32 */
+	KALLOC_STATS_A_PERF_ACTIVE,	/* u8 */
+	KALLOC_STATS_A_PERF_RING,	/* u32 */
+	KALLOC_STATS_A_PERF_PRODUCED,	/* u64 */
+	KALLOC_STATS_A_PERF_DROPPED,	/* u64 */
+	KALLOC_STATS_A_PERF_SENT,	/* u64 */
+	KALLOC_STATS_A_PERF_SEND_FAILED,	/* u64 */
+	KALLOC_STATS_A_STATS_SENT,	/* u64 */
+	KALLOC_STATS_A_STATS_SEND_FAILED,	/* u64 */
+	KALLOC_STATS_A_EVENTS_SENT,	/* u64 */
+	KALLOC_STATS_A_EVENTS_SEND_FAILED,	/* u64 */
+	KALLOC_STATS_A_SYSTEM,		/* nest, enum kalloc_system_attr */
 
 	__KALLOC_STATS_A_MAX,
 	KALLOC_STATS_A_MAX = __KALLOC_STATS_A_MAX - 1
@@ -773,6 +931,132 @@ enum kalloc_pstats_attr {
 	KALLOC_PSTATS_A_MAX = __KALLOC_PSTATS_A_MAX - 1
 };
 
+/* System metrics of a stats group message, nested in KALLOC_STATS_A_SYSTEM. */
+enum kalloc_system_attr {
+	KALLOC_SYSTEM_A_UNSPEC,
+
+	KALLOC_SYSTEM_A_PGFAULT,		/* u64 */
+	KALLOC_SYSTEM_A_PGMAJFAULT,		/* u64 */
+	KALLOC_SYSTEM_A_PGALLOC,		/* u64 */
+	KALLOC_SYSTEM_A_PGFREE,			/* u64 */
+	KALLOC_SYSTEM_A_ALLOCSTALL,		/* u64 */
+	KALLOC_SYSTEM_A_COMPACT_STALL,		/* u64 */
+	KALLOC_SYSTEM_A_COMPACT_FAIL,		/* u64 */
+	KALLOC_SYSTEM_A_COMPACT_SUCCESS,	/* u64 */
+	KALLOC_SYSTEM_A_ZONE,			/* nest, enum kalloc_zone_attr */
+	KALLOC_SYSTEM_A_PAD,
+
+	__KALLOC_SYSTEM_A_MAX,
+	KALLOC_SYSTEM_A_MAX = __KALLOC_SYSTEM_A_MAX - 1
+};
+
+/* One zone of one node: in MEMINFO_GET replies and stats group messages. */
+enum kalloc_zone_attr {
+	KALLOC_ZONE_A_UNSPEC,
+
+	KALLOC_ZONE_A_NODE,		/* u32 */
+	KALLOC_ZONE_A_NAME,		/* string */
+	KALLOC_ZONE_A_SPANNED,		/* u64, pages */
+	KALLOC_ZONE_A_PRESENT,		/* u64, pages */
+	KALLOC_ZONE_A_MANAGED,		/* u64, pages */
+	KALLOC_ZONE_A_FREE,		/* u64, pages */
+	KALLOC_ZONE_A_WMARK_MIN,	/* u64, pages */
+	KALLOC_ZONE_A_WMARK_LOW,	/* u64, pages */
+	KALLOC_ZONE_A_WMARK_HIGH,	/* u64, pages */
+	KALLOC_ZONE_A_FREE_AREA,	/* nest: u64 free blocks, type order + 1 */
+	KALLOC_ZONE_A_PAD,
+
+	__KALLOC_ZONE_A_MAX,
+	KALLOC_ZONE_A_MAX = __KALLOC_ZONE_A_MAX - 1
+};
+
+/* Padding inside KALLOC_ZONE_A_FREE_AREA and the latency histograms. */
+#define KALLOC_ZONE_FREE_AREA_PAD	64
+#define KALLOC_LATENCY_PAD		(KALLOC_LATENCY_BUCKETS + 1)
+
+enum kalloc_meminfo_attr {
+	KALLOC_MEMINFO_A_UNSPEC,
+
+	KALLOC_MEMINFO_A_PAGE_SIZE,	/* u32 */
+	KALLOC_MEMINFO_A_TOTAL_PAGES,	/* u64 */
+	KALLOC_MEMINFO_A_FREE_PAGES,	/* u64 */
+	KALLOC_MEMINFO_A_ZONE,		/* nest, enum kalloc_zone_attr */
+	KALLOC_MEMINFO_A_TASK_SIZE,	/* u64 */
+	KALLOC_MEMINFO_A_SEGMENT,	/* nest, enum kalloc_segment_attr */
+	KALLOC_MEMINFO_A_ADDRESSES,	/* u8 */
+	KALLOC_MEMINFO_A_KASLR,		/* u8 */
+	KALLOC_MEMINFO_A_KASLR_OFFSET,	/* u64 */
+	KALLOC_MEMINFO_A_PAD,
+
+	__KALLOC_MEMINFO_A_MAX,
+	KALLOC_MEMINFO_A_MAX = __KALLOC_MEMINFO_A_MAX - 1
+};
+
+/* One segment of the kernel's virtual address space. */
+enum kalloc_segment_attr {
+	KALLOC_SEGMENT_A_UNSPEC,
+
+	KALLOC_SEGMENT_A_NAME,		/* string */
+	KALLOC_SEGMENT_A_START,		/* u64, only with addresses */
+	KALLOC_SEGMENT_A_END,		/* u64, exclusive, only with addresses */
+	KALLOC_SEGMENT_A_SIZE,		/* u64, bytes */
+	KALLOC_SEGMENT_A_PAD,
+
+	__KALLOC_SEGMENT_A_MAX,
+	KALLOC_SEGMENT_A_MAX = __KALLOC_SEGMENT_A_MAX - 1
+};
+
+/* KALLOC_CMD_PERF messages on the perf group. */
+enum kalloc_perf_attr {
+	KALLOC_PERF_A_UNSPEC,
+
+	KALLOC_PERF_A_CPU,		/* u32 */
+	KALLOC_PERF_A_FIRST_SEQ,	/* u64 */
+	KALLOC_PERF_A_COUNT,		/* u32 */
+	KALLOC_PERF_A_LOST,		/* u64 */
+	KALLOC_PERF_A_RECORD_SIZE,	/* u32 */
+	KALLOC_PERF_A_RECORDS,		/* binary, struct kalloc_perf_record[] */
+	KALLOC_PERF_A_PAD,
+
+	__KALLOC_PERF_A_MAX,
+	KALLOC_PERF_A_MAX = __KALLOC_PERF_A_MAX - 1
+};
+
+/* What a perf record is about. */
+enum kalloc_perf_type {
+	KALLOC_PERF_UNSPEC,
+
+	KALLOC_PERF_ALLOC,	/* a buffer's memory was allocated */
+	KALLOC_PERF_FREE,	/* a buffer's memory was freed */
+	KALLOC_PERF_FAIL,	/* a policy could not allocate */
+	KALLOC_PERF_MIGRATE,	/* a buffer moved to policy (from another) */
+	KALLOC_PERF_CANARY,	/* damaged guards were found on a buffer */
+	KALLOC_PERF_BENCH_ALLOC,	/* a benchmark allocation (no buffer) */
+	KALLOC_PERF_BENCH_FREE,	/* a benchmark free (no buffer) */
+	KALLOC_PERF_DMA,	/* a virtual device DMA transfer completed */
+	KALLOC_PERF_IRQ,	/* a virtual device raised an interrupt */
+
+	__KALLOC_PERF_MAX,
+	KALLOC_PERF_MAX = __KALLOC_PERF_MAX - 1
+};
+
+/*
+ * One perf record, filled field by field (never copied from a kernel
+ * struct); 40 bytes, naturally aligned, no padding. Fields a type does not
+ * use are 0. A newer kernel may make it longer: see KALLOC_PERF_A_RECORD_SIZE.
+ */
+struct kalloc_perf_record {
+	__u16 size;		/* bytes of this record, as the kernel knows it */
+	__u8 type;		/* enum kalloc_perf_type */
+	__u8 policy;		/* enum kalloc_policy; 0 for a device */
+	__u32 cpu;		/* the CPU that produced it */
+	__u64 seq;		/* that CPU's record number, from 0 */
+	__u64 time_ns;		/* CLOCK_MONOTONIC, nanoseconds */
+	__u64 bytes;		/* the allocation's or transfer's size */
+	__u32 id;		/* buffer id (device: the device's id); 0: none */
+	__u32 latency_ns;	/* the operation's latency; 0 if not timed */
+};
+
 /* The benchmark's scenarios (alloc/ka_workload.h has their definitions). */
 enum kalloc_bench_scenario {
 	KALLOC_BENCH_UNSPEC,
@@ -793,6 +1077,7 @@ enum kalloc_bench_attr {
 	KALLOC_BENCH_A_SCENARIO,	/* u32, request only */
 	KALLOC_BENCH_A_OPS,		/* u32, request only */
 	KALLOC_BENCH_A_RESULT,		/* nest, enum kalloc_bench_result_attr */
+	KALLOC_BENCH_A_PERF,		/* flag, request only */
 
 	__KALLOC_BENCH_A_MAX,
 	KALLOC_BENCH_A_MAX = __KALLOC_BENCH_A_MAX - 1
@@ -812,6 +1097,8 @@ enum kalloc_bench_result_attr {
 	KALLOC_BENCH_R_P50_PS,		/* u64 */
 	KALLOC_BENCH_R_P99_PS,		/* u64 */
 	KALLOC_BENCH_R_PAD,
+	KALLOC_BENCH_R_PERF,		/* u8 */
+	KALLOC_BENCH_R_RECORDS,		/* u64 */
 
 	__KALLOC_BENCH_R_MAX,
 	KALLOC_BENCH_R_MAX = __KALLOC_BENCH_R_MAX - 1
@@ -845,6 +1132,7 @@ enum kalloc_vdev_attr {
 	KALLOC_VDEV_A_DMA_ERROR,	/* u32, a positive errno, reply only */
 	KALLOC_VDEV_A_DMA_WAIT,		/* flag, VDEV_DMA only */
 	KALLOC_VDEV_A_PAD,
+	KALLOC_VDEV_A_ID,		/* u32, reply only */
 
 	__KALLOC_VDEV_A_MAX,
 	KALLOC_VDEV_A_MAX = __KALLOC_VDEV_A_MAX - 1

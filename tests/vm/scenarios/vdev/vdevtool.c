@@ -280,6 +280,7 @@ static int transact(int s, struct req *r, msg_fn fn)
 
 static const char *const vdev_attr_names[] = {
 	[KALLOC_VDEV_A_NAME] = "name",
+	[KALLOC_VDEV_A_ID] = "id",
 	[KALLOC_VDEV_A_OWNER] = "owner",
 	[KALLOC_VDEV_A_SIZE] = "size",
 	[KALLOC_VDEV_A_MINOR] = "minor",

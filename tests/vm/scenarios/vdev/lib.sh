@@ -10,14 +10,11 @@ export VDEVTOOL
 
 build_vdevtool() {
 	[ -x "$VDEVTOOL" ] && return 0
+	mkdir -p "${VDEVTOOL%/*}"
 	cc -std=c11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror \
 		-o "$VDEVTOOL.tmp" "$VDEV_LIB_DIR/vdevtool.c" ||
 		fail "cannot build vdevtool"
 	mv "$VDEVTOOL.tmp" "$VDEVTOOL"
-}
-
-vdevtool() {
-	"$VDEVTOOL" "$@"
 }
 
 nobody() {

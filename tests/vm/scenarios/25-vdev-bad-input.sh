@@ -35,7 +35,7 @@ expect_fail_with "exists already" 1 vdevtool new bad
 expect_fail_with "KALLOC_VDEV_A_NAME is empty" 1 vdevtool new ""
 expect_fail_with "starts with '.' or '-'" 1 vdevtool new -x
 expect_fail_with "outside [A-Za-z0-9_.-]" 1 vdevtool new a/b
-expect_fail_with "Numerical result out of range" 1 vdevtool new "$(printf 'x%.0s' {1..40})"
+expect_fail_with "Invalid argument" 1 vdevtool new "$(printf 'x%.0s' {1..40})"
 expect_fail_with "KALLOC_VDEV_A_OWNER has a character" 1 vdevtool new w1 owner 'a b'
 expect_fail_with "no device has this KALLOC_VDEV_A_NAME" 1 vdevtool get nosuch
 expect_fail_with "no device has this KALLOC_VDEV_A_NAME" 1 vdevtool del nosuch
@@ -51,7 +51,7 @@ expect_fail_with "OFFSET is at or past the end of the buffer" 1 vdevtool dma bad
 expect_fail_with "reaches past the end of the window" 1 vdevtool dma bad from-device bb length 4097
 expect_fail_with "reaches past the end of the window" 1 vdevtool dma bad from-device bb devoff 1 length 4294967295
 expect_fail_with "reaches past the end of the buffer" 1 vdevtool dma bad from-device bb devoff 0 offset 8000 length 4096
-expect_fail_with "reaches past the end of the buffer" 1 vdevtool dma bad from-device bb offset 18446744073709551615 length 2
+expect_fail_with "OFFSET is at or past the end of the buffer" 1 vdevtool dma bad from-device bb offset 18446744073709551615 length 2
 expect_ok vdevtool set bad control 0 mask 1
 expect_fail_with "not enabled" 1 vdevtool dma bad from-device bb
 expect_ok vdevtool set bad control 1 mask 1

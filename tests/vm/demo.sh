@@ -88,6 +88,20 @@ say "Stopping the daemon leaves the buffers in the kernel"
 show "systemctl stop kallocd"
 show "kallocctl list"
 
+say "A virtual device: /dev/kalloc/NAME, driven like hardware (kalloc-vdev(4))"
+# Until kallocctl has "vdev", the scenarios' raw netlink helper creates it.
+vdevtool=/tmp/kalloc-vdev-bin/vdevtool
+mkdir -p "${vdevtool%/*}"
+cc -std=c11 -D_GNU_SOURCE -O1 -o "$vdevtool" \
+	/kalloc-share/vm/scenarios/vdev/vdevtool.c 2>&1
+export PATH=${vdevtool%/*}:$PATH
+show "vdevtool new dev0"
+show "ls -l /dev/kalloc/"
+show "kallocctl alloc dma_buf 4K"
+show "/usr/local/libexec/kalloc/vdev-demo dev0 dma_buf"
+show "vdevtool get dev0 | grep -E '^(status|control|irq_count|dma_completed|dma_bytes)='"
+show "vdevtool del dev0"
+
 say "Unloading the module frees everything"
 show "rmmod kalloc"
 show "dmesg | grep 'kalloc:' | tail -n 1"

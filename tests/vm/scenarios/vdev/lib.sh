@@ -3,10 +3,13 @@
 # vdev/lib.sh: what the virtual device scenarios (2N-vdev-*.sh) share,
 # sourced after lib.sh. vdevtool (vdevtool.c beside this file) is built
 # here, inside the VM, with the host's compiler and the uapi headers that
-# `make install` put under /usr/local/include: once per boot, into /tmp.
+# `make install` put under /usr/local/include: once per boot, into /tmp,
+# which goes on PATH (a command, not a shell function: a poller started in
+# the background must be the tool itself, and setpriv must find it).
 VDEV_LIB_DIR=$(dirname "${BASH_SOURCE[0]}")
-VDEVTOOL=/tmp/kalloc-vdevtool
+VDEVTOOL=/tmp/kalloc-vdev-bin/vdevtool
 export VDEVTOOL
+export PATH=/tmp/kalloc-vdev-bin:$PATH
 
 build_vdevtool() {
 	[ -x "$VDEVTOOL" ] && return 0

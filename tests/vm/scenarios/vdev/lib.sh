@@ -43,14 +43,27 @@ wait_in_poll() {
 	poll 20 in_poll "$1" || fail "process $1 never slept in poll"
 }
 
-# vmalloc'd device windows (one line per live window).
+# vmalloc'd device windows (one line per live window; the caller that
+# /proc/vmallocinfo names is kalloc_vdev_alloc() or, inlined, its caller).
 windows_alive() {
-	grep -c kalloc_vdev_alloc /proc/vmallocinfo || true
+	grep -c 'kalloc_vdev_.*\[kalloc\]' /proc/vmallocinfo || true
 }
 
 debugfs_knob() {
 	mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
 	echo "$2" > "/sys/kernel/debug/kalloc/$1"
 }
+
+# A failed step must not leave a poller or a holder behind: an open device
+# file would keep the module loaded for the next scenario.
+kill_jobs() {
+	local pids
+
+	pids=$(jobs -p)
+	[ -z "$pids" ] || kill $pids 2> /dev/null
+	wait 2> /dev/null
+	rm -rf "$T"
+}
+trap kill_jobs EXIT
 
 build_vdevtool

@@ -449,7 +449,7 @@ static int buffer_id(int s, const char *name)
 {
 	struct req r;
 
-	req_init(&r, family, 0, KALLOC_CMD_BUFFER_GET);
+	req_init(&r, family, NLM_F_ACK, KALLOC_CMD_BUFFER_GET);
 	put_str(&r, KALLOC_BUFFER_A_NAME, name);
 	found_id = 0;
 	if (transact(s, &r, take_buffer_id))
@@ -481,7 +481,7 @@ static int cmd_stats(int s)
 {
 	struct req r;
 
-	req_init(&r, family, 0, KALLOC_CMD_STATS_GET);
+	req_init(&r, family, NLM_F_ACK, KALLOC_CMD_STATS_GET);
 	put_u32(&r, KALLOC_STATS_A_POLICY, KALLOC_POLICY_KMALLOC);
 	return transact(s, &r, print_stats) ? 1 : 0;
 }
@@ -504,7 +504,7 @@ static int cmd_bread(int s, const char *name, uint64_t off, uint32_t len)
 {
 	struct req r;
 
-	req_init(&r, family, 0, KALLOC_CMD_BUFFER_READ);
+	req_init(&r, family, NLM_F_ACK, KALLOC_CMD_BUFFER_READ);
 	put_str(&r, KALLOC_BUFFER_A_NAME, name);
 	put_u64(&r, KALLOC_BUFFER_A_OFFSET, off);
 	put_u32(&r, KALLOC_BUFFER_A_LENGTH, len);

@@ -59,7 +59,9 @@ read -r _ last_acked _ irq_count <<< "$out"
 submitted=0 triggered=0 acked=0
 for i in 1 2 3 4; do
 	read -r _ s _ t _ a _ <<< "$(cat "$T/stress$i")"
-	[ -n "$s" ] && [ -n "$a" ] || fail "stress $i did not finish"
+	if [ -z "$s" ] || [ -z "$a" ]; then
+		fail "stress $i did not finish"
+	fi
 	submitted=$((submitted + s))
 	triggered=$((triggered + t))
 	acked=$((acked + a))
@@ -75,5 +77,7 @@ assert_eq "$((acked + last_acked))" "$irq_count" "interrupts acknowledged vs irq
 timer=$((irq_count - triggered - nl_irqs - completed))
 echo "timer interrupts: $timer"
 [ "$timer" -gt 0 ] || fail "expected timer interrupts, got $timer"
-[ "$submitted" -gt 0 ] && [ "$triggered" -gt 0 ] || fail "the load did nothing"
+if [ "$submitted" -eq 0 ] || [ "$triggered" -eq 0 ]; then
+	fail "the load did nothing"
+fi
 assert_eq "$(vdev_field s0 irq_count)" "$irq_count" "irq_count once idle"

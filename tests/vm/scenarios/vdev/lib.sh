@@ -60,6 +60,7 @@ kill_jobs() {
 	local pids
 
 	pids=$(jobs -p)
+	# shellcheck disable=SC2086 # one pid a word
 	[ -z "$pids" ] || kill $pids 2> /dev/null
 	wait 2> /dev/null
 	rm -rf "$T"

@@ -47,6 +47,7 @@
 
 #include "arena.h"
 #include "ka_policy.h"
+#include "perf.h"
 #include "../include/kalloc/policy.h"
 
 /* What a policy is asked for around size bytes of data. */
@@ -296,15 +297,17 @@ static int kalloc_arena_alloc(struct kalloc_mem *m, u64 len,
 	return -ENOSPC;
 }
 
+static void kalloc_mem_seal(struct kalloc_mem *m, u64 size, u32 id);
+
 /*
- * Gives m a zeroed block for size bytes of data (guards not yet written:
- * kalloc_mem_seal() does that once the buffer has its id). Returns 0,
- * -ENOMEM, or -ENOSPC with what the policy could have served in *room.
+ * Gives m a block for size bytes of data of buffer id: zeroed, with both
+ * guards written. Returns 0, -ENOMEM, or -ENOSPC with what the policy
+ * could have served in *room.
  */
 int kalloc_mem_alloc(struct kalloc_mem *m, unsigned int policy, u64 size,
-		     struct kalloc_no_room *room)
+		     u32 id, struct kalloc_no_room *room)
 {
-	u64 len = size + KALLOC_BLOCK_EXTRA, t0;
+	u64 len = size + KALLOC_BLOCK_EXTRA, t0, ns;
 	int err;
 
 	m->policy = policy;
@@ -314,19 +317,23 @@ int kalloc_mem_alloc(struct kalloc_mem *m, unsigned int policy, u64 size,
 		err = kalloc_arena_alloc(m, len, room);
 	else
 		err = kalloc_kv_alloc(m, len);
+	ns = ktime_get_ns() - t0;
 	if (err) {
 		this_cpu_inc(kalloc_arenas.pcpu->p[policy].failures);
+		kalloc_perf(KALLOC_PERF_FAIL, policy, id, size, ns);
 		return err;
 	}
-	kalloc_count_alloc(policy, size, ktime_get_ns() - t0);
+	kalloc_count_alloc(policy, size, ns);
+	kalloc_perf(KALLOC_PERF_ALLOC, policy, id, size, ns);
 	memset(kalloc_mem_data(m), 0, size);
+	kalloc_mem_seal(m, size, id);
 	return 0;
 }
 
-/* Frees m's block, whatever its guards say, poisoned first. */
-void kalloc_mem_free(struct kalloc_mem *m, u64 size)
+/* Frees m's block (buffer id's), whatever its guards say, poisoned first. */
+void kalloc_mem_free(struct kalloc_mem *m, u64 size, u32 id)
 {
-	u64 len = size + KALLOC_BLOCK_EXTRA, t0;
+	u64 len = size + KALLOC_BLOCK_EXTRA, t0, ns;
 	void *priv = kalloc_arenas.policy[m->policy].priv;
 
 	memset(m->block, POISON_FREE, len);
@@ -335,7 +342,9 @@ void kalloc_mem_free(struct kalloc_mem *m, u64 size)
 		kalloc_policy_ops[m->policy]->free(priv, m->block);
 	else
 		kalloc_kv_free(m, len);
-	kalloc_count_free(m->policy, size, ktime_get_ns() - t0);
+	ns = ktime_get_ns() - t0;
+	kalloc_count_free(m->policy, size, ns);
+	kalloc_perf(KALLOC_PERF_FREE, m->policy, id, size, ns);
 	m->block = NULL;
 }
 
@@ -360,7 +369,7 @@ static void kalloc_guard_value(u32 id, u32 guard, u8 out[KALLOC_GUARD_BYTES])
 }
 
 /* Writes both guards of buffer id around its size bytes of data. */
-void kalloc_mem_seal(struct kalloc_mem *m, u64 size, u32 id)
+static void kalloc_mem_seal(struct kalloc_mem *m, u64 size, u32 id)
 {
 	kalloc_guard_value(id, KALLOC_GUARD_HEAD, kalloc_guard(m, size, KALLOC_GUARD_HEAD));
 	kalloc_guard_value(id, KALLOC_GUARD_TAIL, kalloc_guard(m, size, KALLOC_GUARD_TAIL));

@@ -56,11 +56,10 @@ void kalloc_policy_info(unsigned int id, struct kalloc_policy_info *pi);
 void kalloc_policy_stats(unsigned int id, struct kalloc_policy_stats *st);
 
 int kalloc_mem_alloc(struct kalloc_mem *m, unsigned int policy, u64 size,
-		     struct kalloc_no_room *room);
-void kalloc_mem_seal(struct kalloc_mem *m, u64 size, u32 id);
+		     u32 id, struct kalloc_no_room *room);
 u32 kalloc_mem_check(const struct kalloc_mem *m, u64 size, u32 id);
 void kalloc_mem_count_violation(const struct kalloc_mem *m);
-void kalloc_mem_free(struct kalloc_mem *m, u64 size);
+void kalloc_mem_free(struct kalloc_mem *m, u64 size, u32 id);
 void kalloc_mem_corrupt(struct kalloc_mem *m, u64 size, u32 guard);
 
 #endif /* KALLOC_ARENA_H */

@@ -11,6 +11,11 @@
  * on a private instance over a private vmalloc() region, never on the
  * arenas that serve buffers and never against the budget.
  *
+ * With perf records asked for (KALLOC_BENCH_A_PERF), every allocator runs
+ * twice, without and then with a perf record per operation, so that the
+ * ring's cost is measured in the same run; records are produced only while
+ * someone listens to the perf group (the static key is on).
+ *
  * Timing is batched: ktime_get_ns() and get_cycles() around every
  * KALLOC_BENCH_BATCH operations. The percentiles are of the per-operation
  * time of each batch. Between batches the run reschedules, stops on a
@@ -37,6 +42,7 @@
 
 #include "bench.h"
 #include "ka_workload.h"
+#include "perf.h"
 #include "../include/kalloc/policy.h"
 
 #define KALLOC_BENCH_BATCH	64
@@ -142,6 +148,7 @@ static void kalloc_bench_close(struct kalloc_bench_alloc *a)
 /* What one replay needs besides the workload: slots and batch times. */
 struct kalloc_bench_ctx {
 	const struct ka_wl *wl;
+	bool perf;		/* produce a perf record per operation */
 	void **slot;		/* ka_wl_nslots() entries, zeroed */
 	u64 *batch_ps;		/* per-op picoseconds of each batch */
 	unsigned long deadline;	/* jiffies */
@@ -161,9 +168,15 @@ static u64 kalloc_bench_batch(const struct kalloc_bench_ctx *c,
 		if (op->size) {
 			*s = a->ops->alloc(a->priv, op->size, 0);
 			failures += !*s;
+			if (c->perf)
+				kalloc_perf(KALLOC_PERF_BENCH_ALLOC, a->policy, 0,
+					    op->size, 0);
 		} else if (*s) {
 			a->ops->free(a->priv, *s);
 			*s = NULL;
+			if (c->perf)
+				kalloc_perf(KALLOC_PERF_BENCH_FREE, a->policy, 0,
+					    0, 0);
 		}
 	}
 	return failures;
@@ -217,6 +230,8 @@ static int kalloc_bench_replay(const struct kalloc_bench_ctx *c,
 		r->cycles += get_cycles() - c0;
 		r->ns += dt;
 		r->ops += to - from;
+		if (c->perf && kalloc_perf_recording())
+			r->records += to - from;
 		c->batch_ps[nbatches++] = div_u64(dt * 1000, to - from);
 		if (fatal_signal_pending(current)) {
 			err = -EINTR;
@@ -231,14 +246,16 @@ static int kalloc_bench_replay(const struct kalloc_bench_ctx *c,
 	return err;
 }
 
-static int kalloc_bench_one(const struct kalloc_bench_ctx *c,
+static int kalloc_bench_one(struct kalloc_bench_ctx *c,
 			    struct kalloc_bench_alloc *a,
-			    struct kalloc_bench_result *r)
+			    struct kalloc_bench_result *r, bool perf)
 {
 	int err;
 
 	r->allocator = a->ops->name;
 	r->policy = a->policy;
+	r->perf = perf;
+	c->perf = perf;
 	err = kalloc_bench_open(a);
 	if (err)
 		return err;
@@ -281,26 +298,32 @@ static void kalloc_bench_workload_free(struct kalloc_bench_ctx *c,
 	kvfree(c->batch_ps);
 }
 
+/* The allocator of the id'th run of a scenario; false when there is none. */
+static bool kalloc_bench_pick(struct kalloc_bench_alloc *a, u32 id, u32 sc)
+{
+	*a = (struct kalloc_bench_alloc){ .policy = id };
+	if (id <= KALLOC_POLICY_MAX)
+		a->ops = kalloc_bench_policies[id];
+	else if (id == KALLOC_POLICY_MAX + 1 && sc == KALLOC_BENCH_PAGES)
+		*a = (struct kalloc_bench_alloc){ .ops = &kalloc_bench_pages_ops };
+	return a->ops;
+}
+
 static int kalloc_bench_scenario(struct kalloc_bench_run *run, u32 sc,
-				 u32 nops, unsigned long deadline)
+				 u32 nops, bool perf, unsigned long deadline)
 {
 	struct kalloc_bench_ctx c = { .deadline = deadline };
 	struct kalloc_bench_alloc a;
 	struct ka_wl wl = {};
+	int err, pass;
 	u32 id;
-	int err;
 
 	err = kalloc_bench_workload(&c, &wl, sc, nops);
-	for (id = 1; !err && id <= KALLOC_POLICY_MAX + 1; id++) {
-		a = (struct kalloc_bench_alloc){ .policy = id };
-		if (id <= KALLOC_POLICY_MAX)
-			a.ops = kalloc_bench_policies[id];
-		else if (sc == KALLOC_BENCH_PAGES)
-			a = (struct kalloc_bench_alloc){ .ops = &kalloc_bench_pages_ops };
-		else
-			break;
-		run->res[run->n].scenario = sc;
-		err = kalloc_bench_one(&c, &a, &run->res[run->n++]);
+	for (id = 1; !err && kalloc_bench_pick(&a, id, sc); id++) {
+		for (pass = 0; !err && pass <= perf; pass++) {
+			run->res[run->n].scenario = sc;
+			err = kalloc_bench_one(&c, &a, &run->res[run->n++], pass);
+		}
 	}
 	kalloc_bench_workload_free(&c, &wl);
 	return err;
@@ -310,10 +333,11 @@ static int kalloc_bench_scenario(struct kalloc_bench_run *run, u32 sc,
 
 /*
  * Runs scenario (0: every one) with nops operations per allocator (the
- * netlink policy has checked both). Returns 0 and the results in *runp,
+ * netlink policy has checked both), each run twice with perf. Returns 0 and the results in *runp,
  * -EBUSY while another run is running, -EINTR or -ENOMEM.
  */
-int kalloc_bench(u32 scenario, u32 nops, struct kalloc_bench_run **runp)
+int kalloc_bench(u32 scenario, u32 nops, bool perf,
+		 struct kalloc_bench_run **runp)
 {
 	u32 first = scenario ?: 1, last = scenario ?: KALLOC_BENCH_MAX, sc;
 	unsigned long deadline = jiffies + KALLOC_BENCH_SECONDS_MAX * HZ;
@@ -322,15 +346,17 @@ int kalloc_bench(u32 scenario, u32 nops, struct kalloc_bench_run **runp)
 
 	if (!mutex_trylock(&kalloc_bench_lock))
 		return -EBUSY;
-	/* Every policy and kmalloc per scenario, alloc_pages once. */
-	run = kzalloc(struct_size(run, res, (last - first + 1) *
-				  KALLOC_POLICY_MAX + 1), GFP_KERNEL);
+	/* Every policy and kmalloc per scenario, alloc_pages once; perf twice. */
+	run = kzalloc(struct_size(run, res, ((last - first + 1) *
+					     KALLOC_POLICY_MAX + 1) * (1 + perf)),
+		      GFP_KERNEL);
 	if (!run) {
 		err = -ENOMEM;
 		goto unlock;
 	}
+	run->perf = perf;
 	for (sc = first; !err && sc <= last; sc++)
-		err = kalloc_bench_scenario(run, sc, nops, deadline);
+		err = kalloc_bench_scenario(run, sc, nops, perf, deadline);
 	if (err)
 		kfree(run);
 	else

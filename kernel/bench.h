@@ -17,15 +17,19 @@ struct kalloc_bench_result {
 	const char *allocator;
 	u64 ops, failures, ns, cycles;
 	u64 p50_ps, p99_ps;	/* per operation, over batches */
+	u64 records;		/* perf records produced */
+	bool perf;		/* a run that asked for perf records */
 };
 
 /* Results of one run; free with kalloc_bench_free(). */
 struct kalloc_bench_run {
+	bool perf;		/* with and without perf records */
 	unsigned int n;
 	struct kalloc_bench_result res[];
 };
 
-int kalloc_bench(u32 scenario, u32 nops, struct kalloc_bench_run **runp);
+int kalloc_bench(u32 scenario, u32 nops, bool perf,
+		 struct kalloc_bench_run **runp);
 void kalloc_bench_free(struct kalloc_bench_run *run);
 
 #endif /* KALLOC_BENCH_H */

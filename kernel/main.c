@@ -11,16 +11,18 @@
  * include/uapi/linux/kalloc.h, and include/uapi/linux/kalloc_vdev.h for
  * the devices.
  *
- * Load order: the policies (arena.c), the table and its limits, the
- * buffers named by names=/values=, the debugfs knobs, the devices'
- * workqueue, then the family, so that no request can see a half-built
- * module. Buffers created at load exist before anyone can listen, so they
- * are not announced. Any failure frees what was built so far and fails
- * the load with a pr_err() that names the problem. Unload runs the other way round: the family goes
- * first, so no request can race the teardown, then every device (its
- * timer stopped and its transfer finished before its memory is freed; no
- * device file can be open, as each holds a module reference), then every
- * buffer, then the arenas.
+ * Load order: the parameters' checks (arena.c, perf.c, telemetry.c), the
+ * table and its limits, the buffers named by names=/values=, the debugfs
+ * knobs, the devices' workqueue, the family, and last the telemetry
+ * clock, so that no request can see a half-built module. Buffers created
+ * at load exist before anyone can listen, so they are not announced. Any
+ * failure frees what was built so far and fails the load with a pr_err()
+ * that names the problem. Unload runs the other way round: telemetry
+ * stops (no work sends any more), the family goes, so no request can race
+ * the teardown, then every device (its timer stopped and its transfer
+ * finished before its memory is freed; no device file can be open, as
+ * each holds a module reference), then every buffer, the perf rings and
+ * the arenas.
  *
  * Locking: see table.c and vdev.c for the lock order.
  */
@@ -34,7 +36,9 @@
 
 #include "debugfs.h"
 #include "netlink.h"
+#include "perf.h"
 #include "table.h"
+#include "telemetry.h"
 #include "vdev.h"
 #include "../include/kalloc/name.h"
 
@@ -83,6 +87,14 @@ static void __init kalloc_load_refused(unsigned int i, int err,
 		pr_err("names= entry %u ('%s'): %s\n", i + 1, names[i],
 		       why->msg);
 }
+
+static unsigned int perf_ring_records = 4096;
+module_param(perf_ring_records, uint, 0444);
+MODULE_PARM_DESC(perf_ring_records, "Records in each CPU's perf ring, a power of two (default 4096)");
+
+static unsigned int stats_interval_ms = KALLOC_STATS_INTERVAL_DEFAULT_MS;
+module_param(stats_interval_ms, uint, 0444);
+MODULE_PARM_DESC(stats_interval_ms, "Interval of the stats group's messages at load, 10..3600000 ms (default 1000)");
 
 static int __init kalloc_load_one(unsigned int i)
 {
@@ -136,13 +148,28 @@ static int __init kalloc_load_buffers(void)
 	return 0;
 }
 
+static int __init kalloc_check_params(void)
+{
+	int err;
+
+	err = kalloc_arena_init(arena_bytes, policy);
+	if (err)
+		return err;
+	err = kalloc_perf_init(perf_ring_records);
+	if (!err)
+		err = kalloc_telemetry_init(stats_interval_ms);
+	if (err)
+		kalloc_arena_exit();
+	return err;
+}
+
 static int __init kalloc_init(void)
 {
 	u64 bytes;
 	u32 count;
 	int err;
 
-	err = kalloc_arena_init(arena_bytes, policy);
+	err = kalloc_check_params();
 	if (err)
 		return err;
 	kalloc_table_init(budget, max_buffers, kalloc_nl_buffer_event);
@@ -158,6 +185,7 @@ static int __init kalloc_init(void)
 		pr_err("cannot register the generic netlink family: %d\n", err);
 		goto stop_vdevs;
 	}
+	kalloc_telemetry_start();
 	pr_info("loaded, budget %lu bytes, %u buffers, policy %s\n", budget,
 		n_names, policy);
 	return 0;
@@ -168,6 +196,7 @@ remove_debugfs:
 	kalloc_debugfs_exit();
 free_buffers:
 	kalloc_table_free_all(&count, &bytes);
+	kalloc_perf_exit();
 	kalloc_arena_exit();
 	return err;
 }
@@ -177,10 +206,12 @@ static void __exit kalloc_exit(void)
 	u64 bytes;
 	u32 count;
 
+	kalloc_telemetry_exit();
 	kalloc_nl_exit();
 	kalloc_vdev_exit();
 	kalloc_debugfs_exit();
 	kalloc_table_free_all(&count, &bytes);
+	kalloc_perf_exit();
 	kalloc_arena_exit();
 	pr_info("unloaded, freed %u buffers (%llu bytes)\n", count, bytes);
 }

@@ -47,6 +47,8 @@ static const struct kalloc_nl_request *const kalloc_nl_requests[] = {
 	&kalloc_nl_policy_set,
 	&kalloc_nl_stats_get,
 	&kalloc_nl_bench_run,
+	&kalloc_nl_stats_set,
+	&kalloc_nl_meminfo_get,
 	&kalloc_nl_vdev_new,
 	&kalloc_nl_vdev_get,
 	&kalloc_nl_vdev_del,
@@ -57,10 +59,17 @@ static const struct kalloc_nl_request *const kalloc_nl_requests[] = {
 
 static struct genl_ops kalloc_genl_ops[ARRAY_SIZE(kalloc_nl_requests)] __ro_after_init;
 
+/* Joining "perf" makes every allocation pay: CAP_NET_ADMIN (see the uapi). */
 static const struct genl_multicast_group kalloc_genl_mcgrps[] = {
 	[KALLOC_MCGRP_IDX_EVENTS] = { .name = KALLOC_MCGRP_EVENTS },
 	[KALLOC_MCGRP_IDX_STATS] = { .name = KALLOC_MCGRP_STATS },
+	[KALLOC_MCGRP_IDX_PERF] = { .name = KALLOC_MCGRP_PERF,
+				    .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
+
+/* Messages per group that netlink took or refused (perf counts records). */
+static atomic64_t kalloc_nl_sent[KALLOC_MCGRP_COUNT];
+static atomic64_t kalloc_nl_failed[KALLOC_MCGRP_COUNT];
 
 /*
  * resv_start_op stays 0: every command is validated strictly. The table
@@ -141,26 +150,50 @@ int kalloc_nl_reply(struct genl_info *info, u8 cmd, size_t size,
 	return genlmsg_reply(skb, info);
 }
 
+/* Whether anyone listens to grp: one bitmap test. */
+bool kalloc_nl_listening(enum kalloc_mcgrp_idx grp)
+{
+	return READ_ONCE(kalloc_nl_registered) &&
+	       genl_has_listeners(&kalloc_genl_family, &init_net, grp);
+}
+
+/*
+ * Sends one message of cmd to group grp and counts it as sent or refused.
+ * Multicast is best effort, as netlink multicast always is: a listener
+ * whose socket is full loses the message (and sees ENOBUFS), and so does
+ * everyone when there is no memory for it. Returns 0 or why it failed.
+ */
+int kalloc_nl_group_send(enum kalloc_mcgrp_idx grp, u8 cmd, size_t size,
+			 kalloc_nl_fill_t fill, const void *arg)
+{
+	struct sk_buff *skb = kalloc_nl_msg(NULL, cmd, size, fill, arg);
+	int err = -ENOMEM;
+
+	if (skb)
+		err = genlmsg_multicast(&kalloc_genl_family, skb, 0, grp,
+					GFP_KERNEL);
+	atomic64_inc(err ? &kalloc_nl_failed[grp] : &kalloc_nl_sent[grp]);
+	return err;
+}
+
+void kalloc_nl_group_counters(enum kalloc_mcgrp_idx grp, u64 *sent,
+			      u64 *failed)
+{
+	*sent = atomic64_read(&kalloc_nl_sent[grp]);
+	*failed = atomic64_read(&kalloc_nl_failed[grp]);
+}
+
 /*
  * Sends one message of cmd to the "events" group, if anyone listens.
  * Callers hold the lock that makes the message match the state it
- * describes. Multicast is best effort, as netlink multicast always is:
- * without memory the event is dropped (and a listener whose socket is
- * full sees ENOBUFS).
+ * describes.
  */
 void kalloc_nl_notify(u8 cmd, size_t size, kalloc_nl_fill_t fill,
 		      const void *arg)
 {
-	struct sk_buff *skb;
-
-	if (!READ_ONCE(kalloc_nl_registered) ||
-	    !genl_has_listeners(&kalloc_genl_family, &init_net,
-				KALLOC_MCGRP_IDX_EVENTS))
-		return;
-	skb = kalloc_nl_msg(NULL, cmd, size, fill, arg);
-	if (skb)
-		genlmsg_multicast(&kalloc_genl_family, skb, 0,
-				  KALLOC_MCGRP_IDX_EVENTS, GFP_KERNEL);
+	if (kalloc_nl_listening(KALLOC_MCGRP_IDX_EVENTS))
+		kalloc_nl_group_send(KALLOC_MCGRP_IDX_EVENTS, cmd, size, fill,
+				     arg);
 }
 
 /*

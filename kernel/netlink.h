@@ -21,6 +21,8 @@
 enum kalloc_mcgrp_idx {
 	KALLOC_MCGRP_IDX_EVENTS,
 	KALLOC_MCGRP_IDX_STATS,
+	KALLOC_MCGRP_IDX_PERF,
+	KALLOC_MCGRP_COUNT
 };
 
 /* One command: what becomes its struct genl_ops. */
@@ -45,6 +47,8 @@ extern const struct kalloc_nl_request kalloc_nl_policy_get;
 extern const struct kalloc_nl_request kalloc_nl_policy_set;
 extern const struct kalloc_nl_request kalloc_nl_stats_get;
 extern const struct kalloc_nl_request kalloc_nl_bench_run;
+extern const struct kalloc_nl_request kalloc_nl_stats_set;
+extern const struct kalloc_nl_request kalloc_nl_meminfo_get;
 extern const struct kalloc_nl_request kalloc_nl_vdev_new;
 extern const struct kalloc_nl_request kalloc_nl_vdev_get;
 extern const struct kalloc_nl_request kalloc_nl_vdev_del;
@@ -66,6 +70,11 @@ void kalloc_nl_exit(void);
 
 int kalloc_nl_reply(struct genl_info *info, u8 cmd, size_t size,
 		    kalloc_nl_fill_t fill, const void *arg);
+bool kalloc_nl_listening(enum kalloc_mcgrp_idx grp);
+int kalloc_nl_group_send(enum kalloc_mcgrp_idx grp, u8 cmd, size_t size,
+			 kalloc_nl_fill_t fill, const void *arg);
+void kalloc_nl_group_counters(enum kalloc_mcgrp_idx grp, u64 *sent,
+			      u64 *failed);
 void kalloc_nl_notify(u8 cmd, size_t size, kalloc_nl_fill_t fill,
 		      const void *arg);
 int kalloc_nl_dump_one(struct sk_buff *skb, struct netlink_callback *cb,

@@ -15,9 +15,11 @@ static struct netlink_range_validation kalloc_bench_ops_range __ro_after_init = 
 	.max = KALLOC_BENCH_OPS_MAX,
 };
 
-static const struct nla_policy kalloc_bench_run_policy[KALLOC_BENCH_A_OPS + 1] = {
+static const struct nla_policy kalloc_bench_run_policy[KALLOC_BENCH_A_PERF + 1] = {
 	[KALLOC_BENCH_A_SCENARIO] = NLA_POLICY_RANGE(NLA_U32, 1, KALLOC_BENCH_MAX),
 	[KALLOC_BENCH_A_OPS] = NLA_POLICY_FULL_RANGE(NLA_U32, &kalloc_bench_ops_range),
+	[KALLOC_BENCH_A_RESULT] = { .type = NLA_REJECT },
+	[KALLOC_BENCH_A_PERF] = { .type = NLA_FLAG },
 };
 
 static size_t kalloc_bench_result_size(void)
@@ -25,7 +27,8 @@ static size_t kalloc_bench_result_size(void)
 	return nla_total_size(0) +			/* the nest */
 	       2 * nla_total_size(sizeof(u32)) +	/* SCENARIO POLICY */
 	       nla_total_size(16) +			/* ALLOCATOR */
-	       6 * nla_total_size_64bit(sizeof(u64));	/* OPS .. P99_PS */
+	       7 * nla_total_size_64bit(sizeof(u64)) +	/* OPS .. P99_PS RECORDS */
+	       nla_total_size(sizeof(u8));		/* PERF */
 }
 
 static int kalloc_bench_put(struct sk_buff *skb, int type, u64 v)
@@ -34,7 +37,7 @@ static int kalloc_bench_put(struct sk_buff *skb, int type, u64 v)
 }
 
 static int kalloc_bench_result_fill(struct sk_buff *skb,
-				    const struct kalloc_bench_result *r)
+				    const struct kalloc_bench_result *r, bool perf)
 {
 	struct nlattr *nest = nla_nest_start(skb, KALLOC_BENCH_A_RESULT);
 
@@ -47,7 +50,9 @@ static int kalloc_bench_result_fill(struct sk_buff *skb,
 	    kalloc_bench_put(skb, KALLOC_BENCH_R_NS, r->ns) ||
 	    kalloc_bench_put(skb, KALLOC_BENCH_R_CYCLES, r->cycles) ||
 	    kalloc_bench_put(skb, KALLOC_BENCH_R_P50_PS, r->p50_ps) ||
-	    kalloc_bench_put(skb, KALLOC_BENCH_R_P99_PS, r->p99_ps))
+	    kalloc_bench_put(skb, KALLOC_BENCH_R_P99_PS, r->p99_ps) ||
+	    kalloc_bench_put(skb, KALLOC_BENCH_R_RECORDS, r->records) ||
+	    (perf && nla_put_u8(skb, KALLOC_BENCH_R_PERF, r->perf)))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -59,7 +64,7 @@ static int kalloc_bench_fill(struct sk_buff *skb, const void *arg)
 	unsigned int i;
 
 	for (i = 0; i < run->n; i++)
-		if (kalloc_bench_result_fill(skb, &run->res[i]))
+		if (kalloc_bench_result_fill(skb, &run->res[i], run->perf))
 			return -EMSGSIZE;
 	return 0;
 }
@@ -74,7 +79,7 @@ static int kalloc_bench_run_doit(struct sk_buff *skb, struct genl_info *info)
 	struct kalloc_bench_run *run;
 	int err;
 
-	err = kalloc_bench(scenario, nops, &run);
+	err = kalloc_bench(scenario, nops, !!tb[KALLOC_BENCH_A_PERF], &run);
 	if (err == -EBUSY)
 		NL_SET_ERR_MSG(info->extack,
 			       "another KALLOC_CMD_BENCH_RUN is running: try again later");

@@ -55,6 +55,7 @@
 #include <linux/string.h>
 #include <linux/xarray.h>
 
+#include "perf.h"
 #include "table.h"
 #include "../include/kalloc/policy.h"
 
@@ -203,7 +204,7 @@ static int kalloc_buffer_fill(struct kalloc_buffer *buf, unsigned int policy,
 	struct kalloc_no_room room;
 	int err;
 
-	err = kalloc_mem_alloc(&buf->mem, policy, buf->size, &room);
+	err = kalloc_mem_alloc(&buf->mem, policy, buf->size, buf->id, &room);
 	if (err == -ENOSPC)
 		return kalloc_refuse(why, err, KALLOC_BUFFER_A_SIZE,
 				     "KALLOC_BUFFER_A_SIZE is more than the policy can serve now",
@@ -237,12 +238,11 @@ static void kalloc_buffer_link(struct kalloc_buffer *buf)
 {
 	struct kalloc_table *t = &kalloc_table;
 
-	kalloc_mem_seal(&buf->mem, buf->size, buf->id);
 	hash_add(t->names, &buf->name_node, kalloc_name_hash(buf->name));
 	t->count++;
 	t->used += buf->size;
 	if (buf->flags & KALLOC_BUFFER_F_SOCKET)
-		t->socket_owned++;
+		WRITE_ONCE(t->socket_owned, t->socket_owned + 1);
 	kalloc_table_changed();
 }
 
@@ -270,23 +270,28 @@ int kalloc_buffer_create(const struct kalloc_buffer_spec *spec,
 		return kalloc_refuse(why, -ENOMEM, KALLOC_BUFFER_A_NAME,
 				     "no memory for the buffer's descriptor",
 				     0, 0, 0);
-	err = kalloc_buffer_fill(buf, policy, why);
-	if (err)
-		goto free_buf;
-	/* The id space is 32 bits: running out of ids is running out of memory. */
+	/*
+	 * The id first: the guards derive from it. Nobody sees the entry
+	 * before the lock is dropped, and by then it is complete or gone.
+	 * The id space is 32 bits: running out of ids is running out of
+	 * memory.
+	 */
 	err = xa_alloc_cyclic(&t->ids, &buf->id, buf, XA_LIMIT(1, U32_MAX),
 			      &t->next_id, GFP_KERNEL);
 	if (err < 0) {
 		err = kalloc_refuse(why, -ENOMEM, KALLOC_BUFFER_A_NAME,
 				    "no memory for the buffer's id", 0, 0, 0);
-		goto free_mem;
+		goto free_buf;
 	}
+	err = kalloc_buffer_fill(buf, policy, why);
+	if (err)
+		goto erase_id;
 	kalloc_buffer_link(buf);
 	*bufp = buf;
 	return 0;
 
-free_mem:
-	kalloc_mem_free(&buf->mem, buf->size);
+erase_id:
+	xa_erase(&t->ids, buf->id);
 free_buf:
 	kfree(buf);
 	return err;
@@ -318,6 +323,7 @@ u32 kalloc_buffer_check(struct kalloc_buffer *buf)
 		return buf->guards;
 	buf->guards |= fresh;
 	kalloc_mem_count_violation(&buf->mem);
+	kalloc_perf(KALLOC_PERF_CANARY, buf->mem.policy, buf->id, buf->size, 0);
 	pr_warn_ratelimited("canary violation: buffer '%s' (id %u, policy %s): %s damaged\n",
 			    buf->name, buf->id,
 			    kalloc_policy_name(buf->mem.policy),
@@ -328,7 +334,7 @@ u32 kalloc_buffer_check(struct kalloc_buffer *buf)
 
 static void kalloc_buffer_free(struct kalloc_buffer *buf)
 {
-	kalloc_mem_free(&buf->mem, buf->size);
+	kalloc_mem_free(&buf->mem, buf->size, buf->id);
 	kfree(buf);
 }
 
@@ -349,7 +355,7 @@ void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason)
 	t->count--;
 	t->used -= buf->size;
 	if (buf->flags & KALLOC_BUFFER_F_SOCKET)
-		t->socket_owned--;
+		WRITE_ONCE(t->socket_owned, t->socket_owned - 1);
 	kalloc_table_changed();
 	if (reason)
 		kalloc_table_event(buf, KALLOC_CMD_BUFFER_DEL, reason);
@@ -391,13 +397,13 @@ int kalloc_buffer_move(struct kalloc_buffer *buf, unsigned int policy)
 	lockdep_assert_held(&kalloc_table.lock);
 	if (kalloc_buffer_check(buf))
 		return -EIO;
-	err = kalloc_mem_alloc(&mem, policy, buf->size, &room);
+	err = kalloc_mem_alloc(&mem, policy, buf->size, buf->id, &room);
 	if (err)
 		return err;
-	kalloc_mem_seal(&mem, buf->size, buf->id);
 	memcpy(kalloc_mem_data(&mem), kalloc_mem_data(&buf->mem), buf->size);
-	kalloc_mem_free(&buf->mem, buf->size);
+	kalloc_mem_free(&buf->mem, buf->size, buf->id);
 	buf->mem = mem;
+	kalloc_perf(KALLOC_PERF_MIGRATE, policy, buf->id, buf->size, 0);
 	return 0;
 }
 

@@ -26,6 +26,12 @@
  * marked the device dead under that lock and then flushes the work cannot
  * miss a transfer.
  *
+ * Telemetry: while anyone listens to the perf group, every transfer's end
+ * is a KALLOC_PERF_DMA record (bytes moved, submission-to-end latency) and
+ * every raise a KALLOC_PERF_IRQ record (bytes: the interrupts it raised),
+ * both with the device's id; the ring is safe in the timer's hard
+ * interrupt context.
+ *
  * Lock order (outermost first):
  *
  *   1. genetlink's cb_lock (a request), a system call on a device file,
@@ -55,6 +61,7 @@
 #include <linux/vmalloc.h>
 #include <linux/xarray.h>
 
+#include "perf.h"
 #include "table.h"
 #include "vdev.h"
 
@@ -193,6 +200,7 @@ void kalloc_vdev_snapshot(struct kalloc_vdev *vdev,
 static void kalloc_vdev_raise_locked(struct kalloc_vdev *vdev, u64 n)
 {
 	lockdep_assert_held(&vdev->lock);
+	kalloc_perf(KALLOC_PERF_IRQ, 0, vdev->id, n, 0);
 	vdev->irq_count += n;
 	vdev->irq_unacked += n;
 	vdev->status |= KALLOC_VDEV_STATUS_IRQ_PENDING;
@@ -430,6 +438,8 @@ static void kalloc_vdev_dma_done(struct kalloc_vdev *vdev, u32 bytes, int err)
 	} else {
 		vdev->dma_completed++;
 	}
+	kalloc_perf(KALLOC_PERF_DMA, 0, vdev->id, bytes,
+		    ktime_get_ns() - vdev->dma_start_ns);
 	kalloc_vdev_raise_locked(vdev, 1);
 	spin_unlock_irq(&vdev->lock);
 	wake_up_all(&vdev->dma_wait);
@@ -529,6 +539,7 @@ static int kalloc_vdev_dma_start(struct kalloc_vdev *vdev,
 		vdev->dma_bytes = 0;
 		vdev->dma_error = 0;
 		vdev->dma_buf = buf;
+		vdev->dma_start_ns = ktime_get_ns();
 		queue_delayed_work(kalloc_vdev_wq, &vdev->dma_work, delay);
 	}
 	spin_unlock_irq(&vdev->lock);

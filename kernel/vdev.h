@@ -55,6 +55,7 @@ struct kalloc_vdev {
 	u32 dma_bytes;
 	s32 dma_error;
 	struct kalloc_buffer *dma_buf;	/* held while BUSY */
+	u64 dma_start_ns;		/* when it was submitted */
 
 	wait_queue_head_t irq_wait;	/* pollers: delivered interrupts */
 	wait_queue_head_t dma_wait;	/* DMA_WAIT: transfers ending */

@@ -321,7 +321,10 @@
  * --------------------
  *
  *   Statistics. Open to every user. A do; KALLOC_STATS_A_POLICY (u32)
- *   limits the per-policy part to that policy. The reply is one
+ *   limits the per-policy part to that policy, and the flag
+ *   KALLOC_STATS_A_PERF_FLUSH first drains the perf rings, so that the
+ *   perf counters are final and every record produced so far was sent
+ *   before the reply (what a perf listener reads at its end). The reply is one
  *   KALLOC_CMD_STATS_GET message with the module totals
  *     KALLOC_STATS_A_BUDGET_USED:  u64, bytes charged to the budget
  *     KALLOC_STATS_A_BUDGET_LIMIT: u64, the budget
@@ -901,6 +904,7 @@ enum kalloc_stats_attr {
 	KALLOC_STATS_A_EVENTS_SENT,	/* u64 */
 	KALLOC_STATS_A_EVENTS_SEND_FAILED,	/* u64 */
 	KALLOC_STATS_A_SYSTEM,		/* nest, enum kalloc_system_attr */
+	KALLOC_STATS_A_PERF_FLUSH,	/* flag, request only */
 
 	__KALLOC_STATS_A_MAX,
 	KALLOC_STATS_A_MAX = __KALLOC_STATS_A_MAX - 1
@@ -1033,8 +1037,13 @@ enum kalloc_perf_type {
 	KALLOC_PERF_CANARY,	/* damaged guards were found on a buffer */
 	KALLOC_PERF_BENCH_ALLOC,	/* a benchmark allocation (no buffer) */
 	KALLOC_PERF_BENCH_FREE,	/* a benchmark free (no buffer) */
-	KALLOC_PERF_DMA,	/* a virtual device DMA transfer completed */
-	KALLOC_PERF_IRQ,	/* a virtual device raised an interrupt */
+	KALLOC_PERF_DMA,	/* a virtual device DMA transfer ended; bytes:
+				 * moved (0 if it failed); latency: from
+				 * submission to the end
+				 */
+	KALLOC_PERF_IRQ,	/* a virtual device raised interrupts; bytes:
+				 * how many (a late timer raises several)
+				 */
 
 	__KALLOC_PERF_MAX,
 	KALLOC_PERF_MAX = __KALLOC_PERF_MAX - 1

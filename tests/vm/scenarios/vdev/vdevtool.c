@@ -465,13 +465,15 @@ static void print_stats(struct nlmsghdr *n)
 
 	a = msg_attrs(n, &len);
 	for_each_attr(a, a, len) {
-		if (a->nla_type == KALLOC_STATS_A_BUFFERS)
+		uint16_t type = a->nla_type & NLA_TYPE_MASK;	/* nests: F_NESTED */
+
+		if (type == KALLOC_STATS_A_BUFFERS)
 			printf("buffers=%u\n", *(uint32_t *)ATTR_DATA(a));
-		if (a->nla_type != KALLOC_STATS_A_POLICY_STATS)
+		if (type != KALLOC_STATS_A_POLICY_STATS)
 			continue;
 		plen = a->nla_len - NLA_HDRLEN;
 		for_each_attr(p, ATTR_DATA(a), plen)
-			if (p->nla_type == KALLOC_PSTATS_A_LIVE_BUFFERS)
+			if ((p->nla_type & NLA_TYPE_MASK) == KALLOC_PSTATS_A_LIVE_BUFFERS)
 				printf("live_buffers=%llu\n",
 				       *(unsigned long long *)ATTR_DATA(p));
 	}

@@ -99,6 +99,12 @@
  *   so the copy sees the buffer entirely before or entirely after a move.
  *   A buffer whose guards are damaged fails the transfer with EIO.
  *
+ *   Telemetry: while anyone listens to the perf group (<linux/kalloc.h>,
+ *   "The perf ring"), every transfer's end is a KALLOC_PERF_DMA record
+ *   (bytes moved, latency from submission to the end) and every raise of
+ *   interrupts a KALLOC_PERF_IRQ record (bytes: how many it raised), each
+ *   with the device's id (KALLOC_VDEV_A_ID).
+ *
  * The window
  * ----------
  *

@@ -121,6 +121,20 @@ vdev-irq e1
 vdev-dma e1
 vdev-del e1" "the events"
 
+step "the perf ring sees every transfer and interrupt, with the device's id"
+vdevtool perf 20 > "$T/perf" &
+perfpid=$!
+poll 20 grep -q listening "$T/perf" || fail "the perf listener never joined"
+sleep 2.5 # the telemetry clock notices a listener within a second or two
+did=$(vdev_field d0 id)
+expect_ok vdevtool dma d0 from-device buf length 300 wait
+expect_ok vdevtool irq d0
+poll 20 grep -q "^irq id=$did bytes=1" "$T/perf" || fail "no IRQ record"
+kill "$perfpid" 2> /dev/null
+wait "$perfpid" 2> /dev/null
+prefix perf: < "$T/perf"
+assert_contains "$(cat "$T/perf")" "dma id=$did bytes=300" "perf records"
+
 step "rmmod with devices and no open file"
 dmesg_mark
 expect_ok rmmod kalloc

@@ -17,6 +17,8 @@
  *                            (vdev_dma_delay_ms should hold it), then the
  *                            socket closes mid-transfer
  *   events SECONDS           prints the device events seen for SECONDS
+ *   perf SECONDS             prints the device records (DMA, IRQ) of the
+ *                            perf group for SECONDS
  *   stats                    buffers in the table, and live buffers of the
  *                            kmalloc policy (memory not yet freed)
  *   bread NAME OFFSET LEN    BUFFER_READ, the bytes to stdout
@@ -72,7 +74,7 @@
 
 static char rxbuf[BUF_LEN];
 static uint16_t family;
-static uint32_t events_group;
+static uint32_t events_group, perf_group;
 static uint32_t seq = 1;
 
 static void die(const char *what)
@@ -198,6 +200,8 @@ static void parse_groups(struct nlattr *nest)
 		}
 		if (name && !strcmp(name, KALLOC_MCGRP_EVENTS))
 			events_group = id;
+		if (name && !strcmp(name, KALLOC_MCGRP_PERF))
+			perf_group = id;
 	}
 }
 
@@ -622,6 +626,60 @@ static int cmd_events(int seconds)
 	return 0;
 }
 
+/* One KALLOC_CMD_PERF message: prints its device records. */
+static void print_perf(struct nlmsghdr *n)
+{
+	uint32_t size = 0, count = 0, i;
+	const char *recs = NULL;
+	struct nlattr *a;
+	int len;
+
+	a = msg_attrs(n, &len);
+	for_each_attr(a, a, len) {
+		if (a->nla_type == KALLOC_PERF_A_RECORD_SIZE)
+			size = *(uint32_t *)ATTR_DATA(a);
+		else if (a->nla_type == KALLOC_PERF_A_COUNT)
+			count = *(uint32_t *)ATTR_DATA(a);
+		else if (a->nla_type == KALLOC_PERF_A_RECORDS)
+			recs = ATTR_DATA(a);
+	}
+	for (i = 0; recs && size >= sizeof(struct kalloc_perf_record) &&
+	     i < count; i++) {
+		struct kalloc_perf_record r;
+
+		memcpy(&r, recs + (size_t)i * size, sizeof(r));
+		if (r.type == KALLOC_PERF_DMA || r.type == KALLOC_PERF_IRQ)
+			printf("%s id=%u bytes=%llu\n",
+			       r.type == KALLOC_PERF_DMA ? "dma" : "irq", r.id,
+			       (unsigned long long)r.bytes);
+	}
+}
+
+/* Prints the device records of the perf group for SECONDS. */
+static int cmd_perf(int seconds)
+{
+	int l = sock_open(), len;
+	struct pollfd pfd = { .fd = l, .events = POLLIN };
+	time_t end = time(NULL) + seconds;
+	struct nlmsghdr *n;
+
+	if (!perf_group || setsockopt(l, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP,
+				      &perf_group, sizeof(perf_group)))
+		die("join perf group");
+	printf("listening\n");
+	while (time(NULL) < end) {
+		if (poll(&pfd, 1, 100) <= 0)
+			continue;
+		len = recv_some(l);
+		for (n = (struct nlmsghdr *)rxbuf; NLMSG_OK(n, len);
+		     n = NLMSG_NEXT(n, len))
+			if (n->nlmsg_type == family &&
+			    ((struct genlmsghdr *)NLMSG_DATA(n))->cmd == KALLOC_CMD_PERF)
+				print_perf(n);
+	}
+	return 0;
+}
+
 static int netlink_main(int argc, char **argv)
 {
 	const char *c = argv[1];
@@ -652,6 +710,8 @@ static int netlink_main(int argc, char **argv)
 		return cmd_events(num(argv[2]));
 	if (!strcmp(c, "stats") && argc == 2)
 		return cmd_stats(s);
+	if (!strcmp(c, "perf") && argc == 3)
+		return cmd_perf(num(argv[2]));
 	if (!strcmp(c, "bread") && argc == 5)
 		return cmd_bread(s, argv[2], num(argv[3]), num(argv[4]));
 	if (!strcmp(c, "bwrite") && argc == 4)
@@ -1229,6 +1289,7 @@ int main(int argc, char **argv)
 	static const char *const netlink_cmds[] = {
 		"new", "del", "irq", "get", "list", "set", "dma", "bufid",
 		"sockbuf", "events", "stats", "bread", "bwrite", "policy",
+		"perf",
 	};
 	size_t i;
 

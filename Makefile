@@ -24,7 +24,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
 
-USER_DIRS := lib ctl agentd examples
+USER_DIRS := lib plan ctl agentd examples
 
 .PHONY: all kernel user $(USER_DIRS) deps install uninstall check unit \
 	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean
@@ -36,10 +36,10 @@ kernel:
 
 user: $(USER_DIRS)
 
-lib:
-	$(MAKE) -C lib
+lib plan:
+	$(MAKE) -C $@
 
-ctl agentd: lib
+ctl agentd: lib plan
 	$(MAKE) -C $@
 
 examples:
@@ -74,7 +74,7 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) vm-check
 
-unit: lib
+unit: lib plan ctl
 	$(MAKE) -C tests/unit check
 
 alloc-check:

@@ -88,9 +88,17 @@
  * beginning "kalloc: canary violation". Freed memory is overwritten with a
  * poison pattern before its policy gets it back.
  *
- * For tests, debugfs has /sys/kernel/debug/kalloc/corrupt: writing
- * "NAME head" or "NAME tail" flips one byte of that guard of buffer NAME
- * (root only; the netdevsim way of injecting faults).
+ * Test knobs
+ * ----------
+ *
+ * For tests, debugfs has, root only (the netdevsim way of injecting
+ * faults):
+ *   /sys/kernel/debug/kalloc/corrupt   writing "NAME head" or "NAME tail"
+ *                                      flips one byte of that guard of
+ *                                      buffer NAME
+ *   /sys/kernel/debug/kalloc/stall_ms  every request (not a dump) sleeps
+ *                                      this many milliseconds before it is
+ *                                      handled; 0 (the default) for none
  *
  * Error cookies
  * -------------

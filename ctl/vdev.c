@@ -203,17 +203,16 @@ static int parse_setting(int argc, char **argv, int *i,
 	return EXIT_OK;
 }
 
-int ctl_vdev_set_parse(int argc, char **argv, const char **name,
-		       struct kalloc_vdev_settings *s)
+int ctl_vdev_set_parse(int argc, char **argv, struct ctl_vdev_set_args *a)
 {
 	int i = 2, ret;
 
-	memset(s, 0, sizeof(*s));
+	memset(a, 0, sizeof(*a));
 	if (argc < 3)
 		return ctl_usage(CTL_VDEV_SET_ARGS);
-	*name = argv[1];
+	a->name = argv[1];
 	while (i < argc) {
-		ret = parse_setting(argc, argv, &i, s);
+		ret = parse_setting(argc, argv, &i, &a->s);
 		if (ret)
 			return ret;
 	}
@@ -458,20 +457,19 @@ static int do_add(int argc, char **argv)
 
 static int do_set(int argc, char **argv)
 {
-	struct kalloc_vdev_settings s;
+	struct ctl_vdev_set_args a;
 	struct kalloc_vdev_info v;
 	struct kalloc_err err;
 	struct kalloc_nl *nl;
-	const char *name;
 	int ret;
 
-	ret = ctl_vdev_set_parse(argc, argv, &name, &s);
+	ret = ctl_vdev_set_parse(argc, argv, &a);
 	if (ret)
 		return ret;
 	ret = ctl_open(&nl);
 	if (ret)
 		return ret;
-	ret = kalloc_vdev_set(nl, name, &s, &v, &err);
+	ret = kalloc_vdev_set(nl, a.name, &a.s, &v, &err);
 	kalloc_nl_close(nl);
 	return show_result(ret, &v, &err);
 }

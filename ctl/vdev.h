@@ -29,8 +29,12 @@ int ctl_vdev_add_parse(int argc, char **argv, struct kalloc_vdev_spec *spec);
  * TIMER_ENABLE too), timer off, reset; several in one call, later ones
  * winning for the same bit.
  */
-int ctl_vdev_set_parse(int argc, char **argv, const char **name,
-		       struct kalloc_vdev_settings *s);
+struct ctl_vdev_set_args {
+	const char *name;
+	struct kalloc_vdev_settings s;
+};
+
+int ctl_vdev_set_parse(int argc, char **argv, struct ctl_vdev_set_args *a);
 int ctl_vdev_dma_parse(int argc, char **argv, struct kalloc_vdev_dma_spec *d);
 
 /* "ready,irq-pending" or "-"; "enable,irq-enable" or "-". */

@@ -89,18 +89,17 @@ show "systemctl stop kallocd"
 show "kallocctl list"
 
 say "A virtual device: /dev/kalloc/NAME, driven like hardware (kalloc-vdev(4))"
-# Until kallocctl has "vdev", the scenarios' raw netlink helper creates it.
-vdevtool=/tmp/kalloc-vdev-bin/vdevtool
-mkdir -p "${vdevtool%/*}"
-cc -std=c11 -D_GNU_SOURCE -O1 -o "$vdevtool" \
-	/kalloc-share/vm/scenarios/vdev/vdevtool.c 2>&1
-export PATH=${vdevtool%/*}:$PATH
-show "vdevtool new dev0"
+show "kallocctl vdev add dev0"
 show "ls -l /dev/kalloc/"
 show "kallocctl alloc dma_buf 4K"
 show "/usr/local/libexec/kalloc/vdev-demo dev0 dma_buf"
-show "vdevtool get dev0 | grep -E '^(status|control|irq_count|dma_completed|dma_bytes)='"
-show "vdevtool del dev0"
+show "kallocctl read dma_buf length 32 hex"
+show "kallocctl vdev set dev0 timer 1ms"
+show "sleep 1"
+show "kallocctl vdev set dev0 timer off"
+show "kallocctl vdev show"
+show "kallocctl vdev ack dev0"
+show "kallocctl vdev del dev0"
 
 say "Unloading the module frees everything"
 show "rmmod kalloc"

@@ -56,12 +56,12 @@ static const char *words(const struct bit_word *w, size_t n, uint32_t bits,
 {
 	size_t i, used = 0;
 
-	buf[0] = '\0';
+	snprintf(buf, len, "-");
 	for (i = 0; i < n; i++)
 		if (bits & w[i].bit)
 			used += snprintf(buf + used, used < len ? len - used : 0,
 					 "%s%s", used ? "," : "", w[i].word);
-	return used ? buf : "-";
+	return buf;
 }
 
 const char *ctl_vdev_status_words(uint32_t status, char *buf, size_t len)

@@ -506,14 +506,14 @@ static int kalloc_vdev_dma_idle_locked(struct kalloc_vdev *vdev,
 				       struct kalloc_refusal *why)
 {
 	if (vdev->dead)
-		return kalloc_vdev_refuse(why, -ENODEV, KALLOC_VDEV_A_NAME,
+		return kalloc_vdev_refuse(why, -ENODEV, 0,
 					  "the device was deleted", 0, 0);
 	if (!(vdev->control & KALLOC_VDEV_CONTROL_ENABLE))
-		return kalloc_vdev_refuse(why, -ENXIO, KALLOC_VDEV_A_NAME,
+		return kalloc_vdev_refuse(why, -ENXIO, 0,
 					  "the device is not enabled (control ENABLE is clear)",
 					  0, 0);
 	if (vdev->status & KALLOC_VDEV_STATUS_BUSY)
-		return kalloc_vdev_refuse(why, -EBUSY, KALLOC_VDEV_A_NAME,
+		return kalloc_vdev_refuse(why, -EBUSY, 0,
 					  "a DMA transfer is in flight on the device",
 					  0, 0);
 	return 0;

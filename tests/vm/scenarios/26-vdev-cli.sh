@@ -84,6 +84,8 @@ n=$(json_field cli0 irq_count)
 sleep 0.3
 assert_eq "$(json_field cli0 irq_count)" "$n" "irq_count with the timer off"
 expect_ok kallocctl vdev set cli0 disable reset
+assert_eq "$(json_field cli0 control_flags)" irq-enable "control after reset, then disable"
+expect_ok kallocctl vdev set cli0 reset
 assert_eq "$(json_field cli0 control_flags)" enable,irq-enable "control after reset"
 assert_eq "$(json_field cli0 irq_unacked)" 0 "irq_unacked after reset"
 assert_eq "$(json_field cli0 last_dma)" null "last_dma after reset"

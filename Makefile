@@ -67,10 +67,11 @@ UNITDIR ?= /lib/systemd/system
 MODULESLOADDIR ?= /etc/modules-load.d
 # Every page in man/, so a new page is installed without editing this.
 MAN_PAGES := $(wildcard man/*.[1-9])
-# The bash completion, if the tree has one (issue 11 §4): installed where
-# bash-completion looks for it on demand.
+# The bash completion, if the tree has one (issue 11 §4), where
+# bash-completion loads completions from, whatever PREFIX is.
 BASH_COMPLETION := $(wildcard completion/kallocctl)
-BASH_COMPLETION_DIR ?= $(PREFIX)/share/bash-completion/completions
+BASHCOMPDIR ?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || \
+	echo /usr/share/bash-completion/completions)
 
 install-tools: user
 	$(MAKE) -C ctl install
@@ -84,8 +85,8 @@ install-tools: user
 		s=$${p##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 0644 $$p $(DESTDIR)$(PREFIX)/share/man/man$$s/ || exit 1; \
 	done
-	$(if $(BASH_COMPLETION),install -d $(DESTDIR)$(BASH_COMPLETION_DIR))
-	$(if $(BASH_COMPLETION),install -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASH_COMPLETION_DIR)/kallocctl)
+	$(if $(BASH_COMPLETION),install -d $(DESTDIR)$(BASHCOMPDIR))
+	$(if $(BASH_COMPLETION),install -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/kallocctl)
 
 # The uapi headers, for programs built against kalloc (examples/ shows
 # how). Not in the packages: /usr/include/linux belongs to linux-libc-dev.

@@ -253,7 +253,18 @@ static inline void *ka_pcpu_get(struct ka_pcpu *pc)
  */
 static inline void *ka_pcpu_get_fast(struct ka_pcpu *pc)
 {
-	return likely(ka_pcpu_last_gen == pc->gen) ? ka_pcpu_last_cache : NULL;
+	void *cache;
+
+	if (unlikely(ka_pcpu_last_gen != pc->gen))
+		return NULL;
+	/*
+	 * Only a cache that exists is ever remembered: telling the compiler
+	 * saves the caller's NULL test on the fast path.
+	 */
+	cache = ka_pcpu_last_cache;
+	if (!cache)
+		__builtin_unreachable();
+	return cache;
 }
 
 static inline void ka_pcpu_put(struct ka_pcpu *pc)

@@ -87,9 +87,10 @@
 #define KS_UNIT		4096UL		/* 1 << KS_USHIFT */
 #define KS_LINE		64		/* cache line bytes */
 static_assert(KS_UNIT == 1UL << KS_USHIFT, "unit size");
-#define KS_MAG		64		/* entries per magazine, at most */
+#define KS_MAG		60		/* entries per magazine, at most */
 #define KS_MAG_MIN	2
-#define KS_SPARE_UNITS	8		/* units of empty slabs a class keeps */
+#define KS_RING		256		/* ring entries per class, at most */
+#define KS_RING_BYTES	(256 << 10)	/* object bytes per ring, about */
 #define KS_STREAK	2		/* visits in a row that make a run */
 #define KS_MAG_BYTES	(64 << 10)	/* object bytes per magazine, about */
 #define KS_NCLASS	37
@@ -122,10 +123,10 @@ struct ks_unit {
 				 */
 	u32 start;		/* first unit of the slab, block or free run */
 	u32 st_off;		/* slab: its state array, bytes from base */
-	u32 size;		/* slab: object size */
+	u32 size;		/* slab: object size; KS_RUN: bytes asked for */
 	u32 recip;		/* slab: ceil(2^32 / size) */
+	u32 soff;		/* slab: its first byte, from the area */
 	u32 nunits;		/* KS_RUN and free run head: units */
-	u32 req;		/* KS_RUN: bytes asked for */
 };
 
 /* A power of two, so the fast path indexes units with a shift. */
@@ -153,10 +154,14 @@ static_assert(sizeof(struct ks_class) == 32, "class size");
  * struct ka_slab), padded to a whole number of lines.
  */
 struct ks_depot {
-	struct ka_lock lock;	/* the class's slabs: stacks, partial map */
+	struct ka_lock lock;	/* the class's slabs, its ring */
 	u32 held;		/* objects carved and not on a free stack */
 	u32 spare;		/* units of empty slabs kept back */
-	u8 pad[KS_LINE - (sizeof(struct ka_lock) + 2 * sizeof(u32)) % KS_LINE];
+	u32 rn;			/* entries on the ring */
+	u32 rmax;		/* its capacity for this class */
+	struct ks_ent *ring;	/* free objects between magazines and slabs */
+	u8 pad[KS_LINE - (sizeof(struct ka_lock) + 4 * sizeof(u32) +
+			  sizeof(void *)) % KS_LINE];
 };
 
 /*
@@ -188,9 +193,16 @@ struct ks_ent {
 	u32 st;
 };
 
+/* A power of two: the fast paths find a magazine with one shift. */
+struct ks_mag {
+	struct ks_mhdr h;
+	struct ks_ent e[KS_MAG];
+};
+
+static_assert(sizeof(struct ks_mag) == 512, "magazine size");
+
 struct ks_cache {
-	struct ks_mhdr h[KS_NCLASS];
-	struct ks_ent e[KS_NCLASS][KS_MAG];
+	struct ks_mag m[KS_NCLASS];
 };
 
 struct ks_count {
@@ -224,6 +236,8 @@ struct ka_slab {
 	u64 *rsum2;		/* per run class: bit set: rsum word not zero */
 	u16 *side_st;		/* KS_SIDE state entries per unit */
 	u16 *side_stk;		/* KS_SIDE stack entries per unit */
+	struct ks_ent *rings;	/* rcap entries per class */
+	u32 rcap;
 	size_t len;
 	struct ks_depot *dep;	/* nclass lines after the struct */
 	u8 lookup[KS_LOOKUP];
@@ -519,21 +533,22 @@ static u32 ks_run_fit_aligned(struct ka_slab *s, u32 n, size_t align,
 	return KS_NIL;
 }
 
-/* Takes n units at align from the pool; KS_NIL if none. plock held. */
-static u32 ks_pool_take(struct ka_slab *s, u32 n, size_t align)
+/*
+ * Takes n units at align from the pool; KS_NIL if none, or if they would
+ * end above the high-water mark and !grow. plock held.
+ */
+static u32 ks_pool_take(struct ka_slab *s, u32 n, size_t align, bool grow)
 {
 	u32 a, head, len, i;
 
 	if (align <= KS_UNIT) {
 		a = ks_run_fit(s, n);
-		if (a == KS_NIL)
-			return KS_NIL;
 		head = a;
 	} else {
 		a = ks_run_fit_aligned(s, n, align, &head);
-		if (a == KS_NIL)
-			return KS_NIL;
 	}
+	if (a == KS_NIL || (!grow && a + n > s->top))
+		return KS_NIL;
 	len = s->ud[head].nunits;
 	ks_run_unfile(s, head);
 	if (head < a)
@@ -602,6 +617,8 @@ static inline u32 ks_part_first(struct ka_slab *s, u32 ci)
 
 /* ---- depot: class lock held ------------------------------------------ */
 
+static void ks_steal_spares(struct ka_slab *s, u32 ci);
+
 /*
  * A new slab for class ci from the pool, or KS_NIL. Its state array is
  * zeroed before any unit says it belongs to the class, so a free racing
@@ -614,10 +631,17 @@ static u32 ks_slab_new(struct ka_slab *s, u32 ci)
 	u16 *st;
 
 	ka_lock(&s->plock);
-	pg = ks_pool_take(s, c->units, KS_UNIT);
+	pg = ks_pool_take(s, c->units, KS_UNIT, false);
 	ka_unlock(&s->plock);
-	if (pg == KS_NIL)
-		return KS_NIL;
+	if (pg == KS_NIL) {
+		/* Other classes' spares first, then above the high-water mark. */
+		ks_steal_spares(s, ci);
+		ka_lock(&s->plock);
+		pg = ks_pool_take(s, c->units, KS_UNIT, true);
+		ka_unlock(&s->plock);
+		if (pg == KS_NIL)
+			return KS_NIL;
+	}
 	if (c->side) {
 		st = s->side_st + (uintptr_t)pg * KS_SIDE;
 		n = c->nobjs + 1 < c->units * KS_SIDE ? c->nobjs + 1 :
@@ -634,6 +658,7 @@ static u32 ks_slab_new(struct ka_slab *s, u32 ci)
 		ka_write_once(s->ud[pg + i].st_off, (u32)((u8 *)st - s->base));
 		ka_write_once(s->ud[pg + i].size, c->size);
 		ka_write_once(s->ud[pg + i].recip, c->recip);
+		ka_write_once(s->ud[pg + i].soff, pg << KS_USHIFT);
 		ka_write_once(s->ud[pg + i].cls, ci);
 	}
 	ks_part_set(s, ci, pg);
@@ -668,6 +693,13 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
 	u16 *stk;
 
 	ka_lock(&dp->lock);
+	if (dp->rn) {
+		idx = want - n < dp->rn ? want - n : dp->rn;
+		dp->rn -= idx;
+		ka_memcpy(e + n, dp->ring + dp->rn, idx * sizeof(*e));
+		n += idx;
+		h->n = n;
+	}
 	while (n < want) {
 		pg = ks_part_first(s, ci);
 		if (pg == KS_NIL) {
@@ -704,23 +736,20 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
 }
 
 /*
- * Slab pg of class ci became empty. The class keeps empty slabs, up to
- * KS_SPARE_UNITS units of them, as spares (on the partial map like any
- * slab with room), so that a class whose live count swings back and forth
- * does not give slabs back and take them again on every refill and
- * flush; beyond that they go back to the pool at once. When the pool
- * runs dry, every spare goes back (ks_release_spares()).
+ * Slab pg of class ci became empty. It stays with the class as a spare
+ * (on the partial map like any slab with room), so that a class whose
+ * live count swings back and forth, or a burst of frees followed by a
+ * burst of allocs, does not give slabs back and take them again. Spares
+ * cost no footprint: a new slab or large block that would have to go
+ * above the high-water mark first takes the spares of every class back
+ * to the pool (ks_steal_spares(), ks_release_spares()), and so does an
+ * alloc that finds the pool dry.
  */
 static void ks_slab_empty(struct ka_slab *s, u32 ci, u32 pg, bool was_full)
 {
 	struct ks_depot *dp = &s->dep[ci];
-	u32 units = s->cls[ci].units;
 
-	if (dp->spare + units > KS_SPARE_UNITS) {
-		ks_slab_release(s, ci, pg);
-		return;
-	}
-	ka_write_once(dp->spare, dp->spare + units);
+	ka_write_once(dp->spare, dp->spare + s->cls[ci].units);
 	if (was_full)
 		ks_part_set(s, ci, pg);
 }
@@ -769,57 +798,109 @@ static void ks_depot_put(struct ka_slab *s, u32 ci, const struct ks_ent *e,
 	}
 }
 
-/* The empty slabs of class ci among its slabs with room. */
+/* An empty slab among a class's slabs with room. Class lock held. */
 static inline bool ks_slab_spare(struct ka_slab *s, u32 pg)
 {
 	return s->ud[pg].nfree == s->ud[pg].carved;
 }
 
-/* The pool ran dry: every class's spares go back. No lock held. */
+/* Every object on class ci's ring back to its slab. Class lock held. */
+static void ks_ring_drain(struct ka_slab *s, u32 ci)
+{
+	struct ks_depot *dp = &s->dep[ci];
+
+	ks_depot_put(s, ci, dp->ring, dp->rn);
+	dp->held -= dp->rn;
+	dp->rn = 0;
+}
+
+/* Class ci's ring to its slabs, every spare to the pool. Its lock held. */
+static void ks_spares_to_pool(struct ka_slab *s, u32 ci)
+{
+	u32 pg, next;
+
+	ks_ring_drain(s, ci);
+	for (pg = ks_part_first(s, ci); pg != KS_NIL; pg = next) {
+		next = ks_set_next(s, ks_part(s, ci), pg + 1);
+		if (ks_slab_spare(s, pg))
+			ks_slab_release(s, ci, pg);
+	}
+	ka_write_once(s->dep[ci].spare, 0);
+}
+
+/* The pool ran dry, or a block would raise the footprint. No lock held. */
 static void ks_release_spares(struct ka_slab *s)
 {
 	struct ks_depot *dp;
-	u32 ci, pg, next;
+	u32 ci;
 
 	for (ci = 0; ci < s->nclass; ci++) {
 		dp = &s->dep[ci];
-		if (!ka_read_once(dp->spare))
+		if (!ka_read_once(dp->spare) && !ka_read_once(dp->rn))
 			continue;
 		ka_lock(&dp->lock);
-		for (pg = ks_part_first(s, ci); pg != KS_NIL; pg = next) {
-			next = ks_set_next(s, ks_part(s, ci), pg + 1);
-			if (ks_slab_spare(s, pg))
-				ks_slab_release(s, ci, pg);
-		}
-		ka_write_once(dp->spare, 0);
+		ks_spares_to_pool(s, ci);
 		ka_unlock(&dp->lock);
 	}
 }
 
-/* Gives the n oldest entries of magazine (h, e) of class ci back. */
+/*
+ * As ks_release_spares(), from inside class ci's depot: the other classes'
+ * locks are only tried (ka_trylock() never waits, so two classes doing
+ * this at once cannot deadlock); a busy class keeps its spares this time.
+ */
+static void ks_steal_spares(struct ka_slab *s, u32 ci)
+{
+	struct ks_depot *dp;
+	u32 cj;
+
+	for (cj = 0; cj < s->nclass; cj++) {
+		dp = &s->dep[cj];
+		if (cj == ci ||
+		    (!ka_read_once(dp->spare) && !ka_read_once(dp->rn)) ||
+		    !ka_trylock(&dp->lock))
+			continue;
+		ks_spares_to_pool(s, cj);
+		ka_unlock(&dp->lock);
+	}
+}
+
+/*
+ * Gives the n oldest entries of magazine (h, e) of class ci back: onto
+ * the class's ring while it has room (unless to_slabs), the rest to their
+ * slabs' free stacks.
+ */
 static void ks_flush(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
-		     struct ks_ent *e, u32 n)
+		     struct ks_ent *e, u32 n, bool to_slabs)
 {
 	struct ks_depot *dp = &s->dep[ci];
-	u32 i;
+	u32 i, k = 0;
 
 	ka_lock(&dp->lock);
-	ks_depot_put(s, ci, e, n);
-	dp->held -= n;
+	if (!to_slabs) {
+		k = dp->rmax - dp->rn < n ? dp->rmax - dp->rn : n;
+		ka_memcpy(dp->ring + dp->rn, e, k * sizeof(*e));
+		dp->rn += k;
+	}
+	if (k < n) {
+		ks_depot_put(s, ci, e + k, n - k);
+		dp->held -= n - k;
+	}
 	ka_unlock(&dp->lock);
 	h->n -= n;
 	for (i = 0; i < h->n; i++)
 		e[i] = e[i + n];
 }
 
-/* Every object of the cache goes back to the depot. */
-static void ks_flush_all(struct ka_slab *s, struct ks_cache *cc)
+/* Every object of the cache goes back to the depot (to_slabs: to slabs). */
+static void ks_flush_all(struct ka_slab *s, struct ks_cache *cc, bool to_slabs)
 {
 	u32 ci;
 
 	for (ci = 0; ci < s->nclass; ci++)
-		if (cc->h[ci].n)
-			ks_flush(s, ci, &cc->h[ci], cc->e[ci], cc->h[ci].n);
+		if (cc->m[ci].h.n)
+			ks_flush(s, ci, &cc->m[ci].h, cc->m[ci].e,
+				 cc->m[ci].h.n, to_slabs);
 }
 
 /* ---- alloc ------------------------------------------------------------ */
@@ -862,15 +943,15 @@ static void *ks_alloc_refill(struct ka_slab *s, u32 ci, struct ks_cache *cc,
 			     size_t size)
 {
 	struct ks_class *c = &s->cls[ci];
-	struct ks_mhdr *h = &cc->h[ci];
+	struct ks_mhdr *h = &cc->m[ci].h;
 	u32 want = h->refills >= KS_STREAK ? c->mag_max : c->batch;
 	struct ks_ent *e;
 
-	ks_refill(s, ci, h, cc->e[ci], want);
+	ks_refill(s, ci, h, cc->m[ci].e, want);
 	if (unlikely(!h->n)) {
-		ks_flush_all(s, cc);
+		ks_flush_all(s, cc, true);
 		ks_release_spares(s);
-		ks_refill(s, ci, h, cc->e[ci], want);
+		ks_refill(s, ci, h, cc->m[ci].e, want);
 		if (!h->n) {
 			ka_pcpu_put(&s->pc);
 			return ks_fail(s);
@@ -879,7 +960,7 @@ static void *ks_alloc_refill(struct ka_slab *s, u32 ci, struct ks_cache *cc,
 	if (h->refills < 255)
 		h->refills++;
 	h->flushes = 0;
-	e = &cc->e[ci][--h->n];
+	e = &cc->m[ci].e[--h->n];
 	ka_write_once(*ks_est(s, e), (u16)size);
 	h->allocs++;
 	h->req += size;
@@ -898,7 +979,13 @@ static void *ks_run_take(struct ka_slab *s, u32 n, size_t align, size_t size)
 	u32 pg, i;
 
 	ka_lock(&s->plock);
-	pg = ks_pool_take(s, n, align);
+	pg = ks_pool_take(s, n, align, false);
+	if (pg == KS_NIL) {
+		ka_unlock(&s->plock);
+		ks_release_spares(s);
+		ka_lock(&s->plock);
+		pg = ks_pool_take(s, n, align, true);
+	}
 	if (pg == KS_NIL) {
 		ka_unlock(&s->plock);
 		return NULL;
@@ -909,7 +996,7 @@ static void *ks_run_take(struct ka_slab *s, u32 n, size_t align, size_t size)
 	}
 	u = &s->ud[pg];
 	u->nunits = n;
-	u->req = size;
+	u->size = size;
 	ka_write_once(u->start, pg);
 	ka_write_once(u->cls, KS_RUN);
 	s->large.allocs++;
@@ -937,7 +1024,7 @@ static void *ks_alloc_large(struct ka_slab *s, size_t size, size_t align)
 	/* This cache's objects may pin the units we need. */
 	cc = ka_pcpu_get(&s->pc);
 	if (cc)
-		ks_flush_all(s, cc);
+		ks_flush_all(s, cc, true);
 	ka_pcpu_put(&s->pc);
 	ks_release_spares(s);
 	p = ks_run_take(s, n, align, size);
@@ -966,10 +1053,10 @@ static void *ks_alloc_small(struct ka_slab *s, u32 ci, size_t size)
 		ka_pcpu_put(&s->pc);
 		return ks_alloc_nocache(s, ci, size);
 	}
-	h = &cc->h[ci];
+	h = &cc->m[ci].h;
 	if (unlikely(!h->n))
 		return ks_alloc_refill(s, ci, cc, size);
-	e = &cc->e[ci][--h->n];
+	e = &cc->m[ci].e[--h->n];
 	ka_write_once(*ks_est(s, e), (u16)size);
 	h->allocs++;
 	h->req += size;
@@ -998,14 +1085,10 @@ static ka_noinline void *ks_alloc_slow(struct ka_slab *s, size_t size,
 	return ks_alloc_large(s, size, align);
 }
 
-/* 0 or a power of two up to KA_MIN_ALIGN: bit a of 0x117 is set. */
-static inline bool ks_align_default(size_t align)
-{
-	return align <= KA_MIN_ALIGN && ((0x117U >> align) & 1);
-}
-
 /*
  * The fast path pops this CPU's magazine and writes the object's state.
+ * Any alignment asked for explicitly goes the slow way (kalloc.ko and
+ * the benchmark ask for none).
  * It calls nothing (ka_pcpu_get_fast()) and only tail-calls its slow
  * path, so the compiler saves no registers for it.
  */
@@ -1013,29 +1096,31 @@ static void *ks_alloc(void *priv, size_t size, size_t align)
 {
 	struct ka_slab *s = priv;
 	struct ks_cache *cc;
-	struct ks_mhdr *h;
-	struct ks_ent *e;
+	struct ks_mag *m;
+	struct ks_ent e;
 	u32 ci, n;
+	u8 *base;
 
-	if (unlikely(size - 1 >= s->max_size || !ks_align_default(align)))
+	if (unlikely(size - 1 >= s->max_size || align))
 		return ks_alloc_slow(s, size, align);
 	ci = s->lookup[(size + 7) >> 3];
 	cc = ka_pcpu_get_fast(&s->pc);
 	if (unlikely(!cc))
 		return ks_alloc_slow(s, size, align);
-	h = &cc->h[ci];
-	n = h->n;
+	m = &cc->m[ci];
+	n = m->h.n;
 	if (unlikely(!n)) {
 		ka_pcpu_put(&s->pc);
 		return ks_alloc_slow(s, size, align);
 	}
-	h->n = --n;
-	e = &cc->e[ci][n];
-	ka_write_once(*ks_est(s, e), (u16)size);
-	h->allocs++;
-	h->req += size;
+	m->h.n = --n;
+	e = m->e[n];
+	base = s->base;
+	m->h.allocs++;
+	m->h.req += size;
+	ka_write_once(*(u16 *)(base + e.st), (u16)size);
 	ka_pcpu_put(&s->pc);
-	return ks_eobj(s, e);
+	return base + e.obj;
 }
 
 /* ---- free ------------------------------------------------------------- */
@@ -1104,9 +1189,9 @@ static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
 	}
 	n = u->nunits;
 	s->large_frees++;
-	s->large.req -= u->req;
+	s->large.req -= u->size;
 	s->large_units -= n;
-	u->req = 0;
+	u->size = 0;
 	for (i = 0; i < n; i++)
 		ka_write_once(s->ud[pg + i].cls, KS_FREE);
 	/* A second free of this address is a double free, not a wild one. */
@@ -1142,7 +1227,7 @@ static void ks_cache_init(struct ka_slab *s, struct ks_cache *cc)
 	u32 ci;
 
 	for (ci = 0; ci < s->nclass; ci++)
-		cc->h[ci].max = s->cls[ci].mag_max;
+		cc->m[ci].h.max = s->cls[ci].mag_max;
 }
 
 /* Every free the fast path does not finish; validates from scratch. */
@@ -1173,15 +1258,15 @@ static ka_noinline int ks_free_slow(struct ka_slab *s, void *ptr)
 		ka_pcpu_put(&s->pc);
 		return ks_free_nocache(s, &r, ptr, req);
 	}
-	h = &cc->h[r.ci];
-	e = cc->e[r.ci];
+	h = &cc->m[r.ci].h;
+	e = cc->m[r.ci].e;
 	if (unlikely(!h->max))
 		ks_cache_init(s, cc);
 	if (unlikely(h->n >= s->cls[r.ci].mag_max)) {
 		/* Half, or down to a quarter in a run of frees. */
 		c = &s->cls[r.ci];
 		ks_flush(s, r.ci, h, e, h->flushes >= KS_STREAK ?
-				       c->mag_max - c->batch / 2 : c->batch);
+			 c->mag_max - c->batch / 2 : c->batch, false);
 		if (h->flushes < 255)
 			h->flushes++;
 		h->refills = 0;
@@ -1204,40 +1289,39 @@ static ka_noinline int ks_free_slow(struct ka_slab *s, void *ptr)
 static int ks_free(void *priv, void *ptr)
 {
 	struct ka_slab *s = priv;
-	uintptr_t off = (uintptr_t)ptr - (uintptr_t)s->area, poff;
+	uintptr_t off = (uintptr_t)ptr - (uintptr_t)s->area;
 	struct ks_cache *cc;
 	struct ks_unit *u;
-	struct ks_mhdr *h;
-	struct ks_ent *e;
-	u32 ci, idx, n, st;
+	struct ks_mag *m;
+	u32 ci, poff, idx, n, st;
+	u8 *base;
 	u16 req;
 
 	if (unlikely(off >= s->span))
 		return ks_free_slow(s, ptr);
+	/* Outside a slab the unit's fields are stale: only ci counts there. */
 	u = &s->ud[off >> KS_USHIFT];
 	ci = ka_read_once(u->cls);
-	if (unlikely(ci >= KS_NCLASS))
-		return ks_free_slow(s, ptr);
-	poff = off - ((uintptr_t)ka_read_once(u->start) << KS_USHIFT);
+	poff = (u32)off - ka_read_once(u->soff);
 	idx = (u32)(((u64)poff * ka_read_once(u->recip)) >> 32);
-	if (unlikely((uintptr_t)idx * ka_read_once(u->size) != poff))
+	if (unlikely(ci >= KS_NCLASS || idx * ka_read_once(u->size) != poff))
 		return ks_free_slow(s, ptr);
 	cc = ka_pcpu_get_fast(&s->pc);
 	if (unlikely(!cc))
 		return ks_free_slow(s, ptr);
-	h = &cc->h[ci];
-	n = h->n;
-	if (unlikely(n >= h->max))
-		goto slow;
+	m = &cc->m[ci];
+	n = m->h.n;
 	st = ka_read_once(u->st_off) + 2 * idx;
-	req = ka_xchg16_zero((u16 *)(s->base + st));
+	base = s->base;
+	if (unlikely(n >= m->h.max))
+		goto slow;
+	req = ka_xchg16_zero((u16 *)(base + st));
 	if (unlikely(!req))
 		goto slow;
-	e = &cc->e[ci][n];
-	e->obj = (u32)((u8 *)ptr - s->base);
-	e->st = st;
-	h->n = n + 1;
-	h->req -= req;
+	m->e[n].obj = (u32)((u8 *)ptr - base);
+	m->e[n].st = st;
+	m->h.n = n + 1;
+	m->h.req -= req;
 	ka_pcpu_put(&s->pc);
 	return 0;
 slow:
@@ -1279,9 +1363,9 @@ static void ks_sum_cache(void *arg, void *cache)
 	u32 ci;
 
 	for (ci = 0; ci < sum->s->nclass; ci++) {
-		sum->all.allocs += cc->h[ci].allocs;
-		sum->all.req += cc->h[ci].req;
-		sum->cached[ci] += cc->h[ci].n;
+		sum->all.allocs += cc->m[ci].h.allocs;
+		sum->all.req += cc->m[ci].h.req;
+		sum->cached[ci] += cc->m[ci].h.n;
 	}
 }
 
@@ -1292,11 +1376,11 @@ static void ks_cache_flush(void *owner, void *cache)
 	struct ks_cache *cc = cache;
 	u32 ci;
 
-	ks_flush_all(s, cc);
+	ks_flush_all(s, cc, false);
 	ka_lock(&s->plock);
 	for (ci = 0; ci < s->nclass; ci++) {
-		s->retired[ci].allocs += cc->h[ci].allocs;
-		s->retired[ci].req += cc->h[ci].req;
+		s->retired[ci].allocs += cc->m[ci].h.allocs;
+		s->retired[ci].req += cc->m[ci].h.req;
 	}
 	ka_unlock(&s->plock);
 	ka_memset(cc, 0, sizeof(*cc));
@@ -1333,33 +1417,52 @@ static u32 ks_map_longest(struct ka_slab *s)
 #define KS_LENT		0xffff
 
 /*
- * Lends (lend) or takes back the units of the slabs whose objects are all
- * in the caller's magazines, counted in unit scratch fields; returns the
- * units lent.
+ * The slabs whose objects are all cached, in the caller's magazines or
+ * on the rings, are as good as free for alloc() (which flushes both when
+ * the pool runs dry). ks_free_units() counts each slab's cached objects
+ * in its head's mark (KS_COUNT), lends the units of those whose count is
+ * all they hold to the pool bitmap (KS_LEND; returns their units), then
+ * takes them back (KS_UNLEND).
  */
-static u32 ks_lend_cached(struct ka_slab *s, struct ks_cache *cc, bool lend)
+enum { KS_COUNT, KS_LEND, KS_UNLEND };
+
+static u32 ks_lend_ents(struct ka_slab *s, u32 ci, const struct ks_ent *e,
+			u32 n, int op)
 {
 	struct ks_unit *u;
-	u32 ci, i, n = 0;
+	u32 i, lent = 0;
+
+	for (i = 0; i < n; i++) {
+		u = &s->ud[s->ud[ks_unit_of(s, ks_eobj(s, &e[i]))].start];
+		if (op == KS_COUNT) {
+			u->mark++;
+		} else if (op == KS_UNLEND) {
+			if (u->mark == KS_LENT)
+				ks_map_set(s, u->start, s->cls[ci].units,
+					   false);
+			u->mark = 0;
+		} else if (u->mark && u->mark != KS_LENT) {
+			if (u->carved - u->nfree != u->mark) {
+				u->mark = 0;
+				continue;
+			}
+			u->mark = KS_LENT;
+			ks_map_set(s, u->start, s->cls[ci].units, true);
+			lent += s->cls[ci].units;
+		}
+	}
+	return lent;
+}
+
+static u32 ks_lend_cached(struct ka_slab *s, struct ks_cache *cc, int op)
+{
+	u32 ci, n = 0;
 
 	for (ci = 0; ci < s->nclass; ci++) {
-		for (i = 0; i < cc->h[ci].n; i++) {
-			u = &s->ud[s->ud[ks_unit_of(s, ks_eobj(s, &cc->e[ci][i]))].start];
-			if (!lend) {
-				if (u->mark == KS_LENT)
-					ks_map_set(s, u->start,
-						   s->cls[ci].units, false);
-				u->mark = 0;
-			} else if (u->mark && u->mark != KS_LENT) {
-				if (u->carved - u->nfree != u->mark) {
-					u->mark = 0;
-					continue;
-				}
-				u->mark = KS_LENT;
-				ks_map_set(s, u->start, s->cls[ci].units, true);
-				n += s->cls[ci].units;
-			}
-		}
+		if (cc)
+			n += ks_lend_ents(s, ci, cc->m[ci].e, cc->m[ci].h.n,
+					  op);
+		n += ks_lend_ents(s, ci, s->dep[ci].ring, s->dep[ci].rn, op);
 	}
 	return n;
 }
@@ -1386,25 +1489,21 @@ static u32 ks_lend_spares(struct ka_slab *s, bool lend)
 /*
  * Units alloc() could still use for the caller, and the longest run of
  * them: those in the pool, the classes' spare slabs and the slabs only
- * the caller's own magazines keep from it (alloc flushes those and gives
- * the spares back when the pool runs dry). Those slabs' units are lent
- * to the pool bitmap for the walk, then taken back. plock held.
+ * the rings and the caller's own magazines keep from it (alloc flushes
+ * those and gives the spares back when the pool runs dry). Those slabs'
+ * units are lent to the pool bitmap for the walk, then taken back. plock
+ * held.
  */
 static u32 ks_free_units(struct ka_slab *s, struct ks_cache *cc, u32 *largest)
 {
-	u32 ci, i, n = s->nunits - s->used;
+	u32 n = s->nunits - s->used;
 
-	if (cc) {
-		for (ci = 0; ci < s->nclass; ci++)
-			for (i = 0; i < cc->h[ci].n; i++)
-				s->ud[s->ud[ks_unit_of(s, ks_eobj(s, &cc->e[ci][i]))].start].mark++;
-		n += ks_lend_cached(s, cc, true);
-	}
+	ks_lend_cached(s, cc, KS_COUNT);
+	n += ks_lend_cached(s, cc, KS_LEND);
 	n += ks_lend_spares(s, true);
 	*largest = ks_map_longest(s);
 	ks_lend_spares(s, false);
-	if (cc)
-		ks_lend_cached(s, cc, false);
+	ks_lend_cached(s, cc, KS_UNLEND);
 	return n;
 }
 
@@ -1420,7 +1519,8 @@ static void ks_stats(void *priv, struct ka_stats *st)
 	cc = ka_pcpu_get(&s->pc);
 	ka_lock(&s->plock);
 	for (ci = 0; ci < s->nclass; ci++) {
-		cls_live = ka_read_once(s->dep[ci].held) - sum.cached[ci];
+		cls_live = ka_read_once(s->dep[ci].held) - sum.cached[ci] -
+			   ka_read_once(s->dep[ci].rn);
 		live += cls_live;
 		usable += cls_live * s->cls[ci].size;
 		sum.all.allocs += s->retired[ci].allocs;
@@ -1491,7 +1591,7 @@ static void ks_check_cache(void *arg, void *cache)
 	u32 ci, i;
 
 	for (ci = 0; ci < KS_NCLASS && !k->err; ci++) {
-		h = &cc->h[ci];
+		h = &cc->m[ci].h;
 		if (h->n > KS_MAG || (ci >= k->s->nclass && (h->n || h->max)) ||
 		    (ci < k->s->nclass && (h->n > k->s->cls[ci].mag_max ||
 					   (h->max &&
@@ -1502,10 +1602,28 @@ static void ks_check_cache(void *arg, void *cache)
 		}
 		k->cached[ci] += h->n;
 		for (i = 0; i < h->n && !k->err; i++)
-			k->err = ks_mark_free(k, ci, ks_eobj(k->s, &cc->e[ci][i]),
-					      ks_est(k->s, &cc->e[ci][i]),
+			k->err = ks_mark_free(k, ci, ks_eobj(k->s, &cc->m[ci].e[i]),
+					      ks_est(k->s, &cc->m[ci].e[i]),
 					      KS_MARK_MAG);
 	}
+}
+
+/* Marks the objects on class ci's ring. */
+static int ks_check_ring(struct ks_census *k, u32 ci)
+{
+	struct ks_depot *dp = &k->s->dep[ci];
+	u32 i;
+
+	if (dp->rn > dp->rmax || dp->rmax > k->s->rcap) {
+		ka_warn("slab: check: ring %u overflows\n", ci);
+		return -EFAULT;
+	}
+	k->cached[ci] += dp->rn;
+	for (i = 0; i < dp->rn; i++)
+		if (ks_mark_free(k, ci, ks_eobj(k->s, &dp->ring[i]),
+				 ks_est(k->s, &dp->ring[i]), KS_MARK_MAG))
+			return -EFAULT;
+	return 0;
 }
 
 /* Marks the free stack of the slab at pg. */
@@ -1580,15 +1698,15 @@ static long ks_check_run(struct ka_slab *s, u32 pg, struct ks_census *k)
 	struct ks_unit *u = &s->ud[pg];
 	u32 i, n = u->nunits;
 
-	if (!n || n > s->nunits - pg || !u->req || u->start != pg ||
-	    u->req > ((u64)n << KS_USHIFT) ||
-	    u->req <= ((u64)(n - 1) << KS_USHIFT))
+	if (!n || n > s->nunits - pg || !u->size || u->start != pg ||
+	    u->size > ((u64)n << KS_USHIFT) ||
+	    u->size <= ((u64)(n - 1) << KS_USHIFT))
 		return -1;
 	for (i = 1; i < n; i++)
 		if (s->ud[pg + i].cls != KS_TAIL || s->ud[pg + i].start != pg)
 			return -1;
 	k->live++;
-	k->requested += u->req;
+	k->requested += u->size;
 	k->usable += (u64)n << KS_USHIFT;
 	return n;
 }
@@ -1613,6 +1731,7 @@ static long ks_check_slab(struct ka_slab *s, u32 pg)
 		    s->ud[pg + i].start != pg ||
 		    s->ud[pg + i].size != c->size ||
 		    s->ud[pg + i].recip != c->recip ||
+		    s->ud[pg + i].soff != pg << KS_USHIFT ||
 		    ks_state(s, &s->ud[pg + i]) != st)
 			return -1;
 	if (ks_part_has(s, u->cls, pg) == ks_slab_full(c, u))
@@ -1751,6 +1870,8 @@ static int ks_check(void *priv)
 			k.err = ks_check_stack(&k, pg);
 	if (!k.err)
 		ka_pcpu_for_each(&s->pc, ks_check_cache, &k);
+	for (ci = 0; ci < s->nclass && !k.err; ci++)
+		k.err = ks_check_ring(&k, ci);
 	/* Always clear every mark, even after an error. */
 	for (pg = 0; pg < s->nunits; pg++)
 		if (s->ud[pg].cls < s->nclass && s->ud[pg].start == pg &&
@@ -1761,8 +1882,7 @@ static int ks_check(void *priv)
 	for (ci = 0; ci < s->nclass; ci++) {
 		if (k.held[ci] != s->dep[ci].held ||
 		    k.cached[ci] > s->dep[ci].held ||
-		    k.spare[ci] != s->dep[ci].spare ||
-		    k.spare[ci] > KS_SPARE_UNITS) {
+		    k.spare[ci] != s->dep[ci].spare) {
 			ka_warn("slab: check: class %u holds %llu, counted %u\n",
 				ci, (unsigned long long)k.held[ci],
 				s->dep[ci].held);
@@ -1843,6 +1963,10 @@ static void ks_init_classes(struct ka_slab *s)
 			c->mag_max = KS_MAG_MIN;
 		c->mag_max &= ~1U;
 		c->batch = c->mag_max / 2;
+		s->dep[i].ring = s->rings + (size_t)i * s->rcap;
+		s->dep[i].rmax = KS_RING_BYTES / c->size;
+		if (s->dep[i].rmax > s->rcap)
+			s->dep[i].rmax = s->rcap;
 		ka_lock_init(&s->dep[i].lock);
 		s->max_size = c->size;
 	}
@@ -1855,11 +1979,18 @@ static void ks_init_classes(struct ka_slab *s)
 }
 
 /* Bytes of metadata for n units: descriptors, side arrays, bitmaps. */
+/* Ring entries per class for n units: up to KS_RING, n / 16 at least 8. */
+static u32 ks_ring_cap(u32 n)
+{
+	return n / 16 < 8 ? 8 : n / 16 > KS_RING ? KS_RING : n / 16;
+}
+
 static size_t ks_meta_bytes(u32 n)
 {
 	size_t w0 = (n + 63) / 64, w1 = (w0 + 63) / 64, w2 = (w1 + 63) / 64;
 
-	return (size_t)n * sizeof(struct ks_unit) +
+	return (size_t)KS_NCLASS * ks_ring_cap(n) * sizeof(struct ks_ent) +
+	       (size_t)n * sizeof(struct ks_unit) +
 	       (size_t)n * KS_SIDE * 2 * sizeof(u16) +
 	       (w0 + (KS_NCLASS + KS_RCLASS) * (w0 + w1 + w2)) * sizeof(u64);
 }
@@ -1890,6 +2021,9 @@ static int ks_init_units(struct ka_slab *s, uintptr_t start, uintptr_t end)
 	s->w1 = (s->w0 + 63) / 64;
 	s->w2 = (s->w1 + 63) / 64;
 	p = (u8 *)start;
+	s->rcap = ks_ring_cap(n);
+	s->rings = (struct ks_ent *)p;
+	p += (size_t)KS_NCLASS * s->rcap * sizeof(struct ks_ent);
 	s->ud = (struct ks_unit *)p;
 	p += n * sizeof(struct ks_unit);
 	s->map = (u64 *)p;

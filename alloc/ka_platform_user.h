@@ -274,4 +274,12 @@ static inline void ka_pcpu_put(struct ka_pcpu *pc)
 
 #define ka_noinline	__attribute__((__noinline__))
 
+/*
+ * The compiler forgets how x was computed and addresses through it as it
+ * is: a fast path that indexes one per-class struct keeps one pointer
+ * instead of rederiving the base and index on every access (the
+ * kernel's OPTIMIZER_HIDE_VAR()).
+ */
+#define ka_hide(x)	__asm__("" : "+r"(x))
+
 #endif /* KA_PLATFORM_USER_H */

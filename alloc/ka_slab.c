@@ -1108,6 +1108,7 @@ static void *ks_alloc(void *priv, size_t size, size_t align)
 	if (unlikely(!cc))
 		return ks_alloc_slow(s, size, align);
 	m = &cc->m[ci];
+	ka_hide(m);
 	n = m->h.n;
 	if (unlikely(!n)) {
 		ka_pcpu_put(&s->pc);
@@ -1293,6 +1294,7 @@ static int ks_free(void *priv, void *ptr)
 	struct ks_cache *cc;
 	struct ks_unit *u;
 	struct ks_mag *m;
+	struct ks_ent *e;
 	u32 ci, poff, idx, n, st;
 	u8 *base;
 	u16 req;
@@ -1310,16 +1312,19 @@ static int ks_free(void *priv, void *ptr)
 	if (unlikely(!cc))
 		return ks_free_slow(s, ptr);
 	m = &cc->m[ci];
+	ka_hide(m);	/* address the entry from m, not from cc and ci */
 	n = m->h.n;
-	st = ka_read_once(u->st_off) + 2 * idx;
-	base = s->base;
 	if (unlikely(n >= m->h.max))
 		goto slow;
+	e = &m->e[n];
+	base = s->base;
+	st = ka_read_once(u->st_off) + 2 * idx;
+	e->obj = (u32)((u8 *)ptr - base);
+	e->st = st;
+	/* The entry is written but not counted until the claim succeeds. */
 	req = ka_xchg16_zero((u16 *)(base + st));
 	if (unlikely(!req))
 		goto slow;
-	m->e[n].obj = (u32)((u8 *)ptr - base);
-	m->e[n].st = st;
 	m->h.n = n + 1;
 	m->h.req -= req;
 	ka_pcpu_put(&s->pc);

@@ -89,8 +89,8 @@
 static_assert(KS_UNIT == 1UL << KS_USHIFT, "unit size");
 #define KS_MAG		60		/* entries per magazine, at most */
 #define KS_MAG_MIN	2
-#define KS_RING		256		/* ring entries per class, at most */
-#define KS_RING_BYTES	(256 << 10)	/* object bytes per ring, about */
+#define KS_RING		512		/* ring entries per class, at most */
+#define KS_RING_BYTES	(1024 << 10)	/* object bytes per ring, about */
 #define KS_STREAK	2		/* visits in a row that make a run */
 #define KS_MAG_BYTES	(64 << 10)	/* object bytes per magazine, about */
 #define KS_NCLASS	37
@@ -108,29 +108,42 @@ static_assert(KS_UNIT == 1UL << KS_USHIFT, "unit size");
 #define KS_WAS_RUN	1		/* pool unit: a freed block began here */
 
 /*
- * One per unit of the area. What the free fast path reads (cls, start,
- * st_off, size, recip) is the same in every unit of a slab, so it needs
- * no class table; the depot fields are the head's, written under the
- * class lock.
+ * One per unit of the area, a cache line each. What the free fast path
+ * reads (cls, soff, recip, size, st_off) is in every unit of a slab, so
+ * it needs no class table. For classes of KS_SIDE_MIN bytes and more (at
+ * most KS_SIDE objects start in a unit) the states of the objects that
+ * start in a unit are in that unit's line too: the free fast path's
+ * claim hits the line it has just read, and refill and flush touch no
+ * other memory of the slab (fmask is its free set). The depot fields are
+ * the slab head's, written under the class lock.
  */
 struct ks_unit {
 	u16 cls;		/* class, KS_FREE, KS_RUN or KS_TAIL */
-	u16 nfree;		/* slab head: entries on the free stack */
-	u16 carved;		/* slab head: objects handed out so far */
+	u16 nfree;		/* slab head: free objects in the slab */
+	u16 carved;		/* slab head: objects handed out so far (all
+				 * of them at once for the big classes)
+				 */
 	u16 mark;		/* pool unit: KS_WAS_RUN or 0; slab head:
 				 * stats() scratch (objects in the caller's
 				 * magazines)
 				 */
 	u32 start;		/* first unit of the slab, block or free run */
-	u32 st_off;		/* slab: its state array, bytes from base */
+	u32 st_off;		/* slab: the state of its object 0 would be
+				 * at base + st_off (big classes: virtually)
+				 */
 	u32 size;		/* slab: object size; KS_RUN: bytes asked for */
 	u32 recip;		/* slab: ceil(2^32 / size) */
-	u32 soff;		/* slab: its first byte, from the area */
-	u32 nunits;		/* KS_RUN and free run head: units */
+	union {
+		u32 soff;	/* slab: its first byte, from the area */
+		u32 nunits;	/* KS_RUN and free run head: units */
+	};
+	u16 first;		/* big classes: first object starting here */
+	u16 fmask;		/* big classes: bit i: object first + i free */
+	u16 st[KS_SIDE];	/* big classes: states of objects first.. */
 };
 
 /* A power of two, so the fast path indexes units with a shift. */
-static_assert(sizeof(struct ks_unit) == 32, "unit descriptor size");
+static_assert(sizeof(struct ks_unit) == 64, "unit descriptor size");
 
 /* Read-mostly: written by init only, read by every operation. */
 struct ks_class {
@@ -234,8 +247,6 @@ struct ka_slab {
 	u64 *rmap;		/* per run class: bit set: a free run starts */
 	u64 *rsum;		/* per run class: bit set: rmap word not zero */
 	u64 *rsum2;		/* per run class: bit set: rsum word not zero */
-	u16 *side_st;		/* KS_SIDE state entries per unit */
-	u16 *side_stk;		/* KS_SIDE stack entries per unit */
 	struct ks_ent *rings;	/* rcap entries per class */
 	u32 rcap;
 	size_t len;
@@ -288,11 +299,9 @@ static inline u16 *ks_state(struct ka_slab *s, struct ks_unit *u)
 	return (u16 *)(s->base + ka_read_once(u->st_off));
 }
 
-/* The free stack of the slab whose head is pg. */
+/* The free stack of the slab whose head is pg (small classes). */
 static inline u16 *ks_stack(struct ka_slab *s, struct ks_class *c, u32 pg)
 {
-	if (c->side)
-		return s->side_stk + (uintptr_t)pg * KS_SIDE;
 	return (u16 *)(ks_unit_addr(s, pg) + c->stk_off);
 }
 
@@ -617,6 +626,32 @@ static inline u32 ks_part_first(struct ka_slab *s, u32 ci)
 
 /* ---- depot: class lock held ------------------------------------------ */
 
+/* Objects of class c that start before byte off of their slab. */
+static inline u32 ks_starts_before(struct ks_class *c, u32 off)
+{
+	return (off + c->size - 1) / c->size;
+}
+
+/*
+ * Unit j of a new big-class slab at pg: the objects that start in it
+ * (first..), their states zeroed in its line (the one past the last
+ * object too, which the exactness check lets through), all of them free.
+ */
+static void ks_unit_init_big(struct ka_slab *s, struct ks_class *c, u32 pg,
+			     u32 j)
+{
+	struct ks_unit *u = &s->ud[pg + j];
+	u32 first = ks_starts_before(c, j << KS_USHIFT);
+	u32 end = ks_starts_before(c, (j + 1) << KS_USHIFT);
+
+	if (end > c->nobjs)
+		end = c->nobjs;
+	ka_memset(u->st, 0, sizeof(u->st));
+	u->first = first;
+	u->fmask = (u16)((1U << (end - first)) - 1);
+	ka_write_once(u->st_off, (u32)((u8 *)u->st - s->base) - 2 * first);
+}
+
 static void ks_steal_spares(struct ka_slab *s, u32 ci);
 
 /*
@@ -643,19 +678,23 @@ static u32 ks_slab_new(struct ka_slab *s, u32 ci)
 			return KS_NIL;
 	}
 	if (c->side) {
-		st = s->side_st + (uintptr_t)pg * KS_SIDE;
-		n = c->nobjs + 1 < c->units * KS_SIDE ? c->nobjs + 1 :
-		    c->units * KS_SIDE;
+		/* Every object free at once; states in the units' lines. */
+		for (i = 0; i < c->units; i++)
+			ks_unit_init_big(s, c, pg, i);
+		s->ud[pg].nfree = c->nobjs;
+		ka_write_once(s->ud[pg].carved, c->nobjs);
 	} else {
 		st = (u16 *)(ks_unit_addr(s, pg) + c->st_off);
 		n = c->nobjs + 1;
+		ka_memset(st, 0, n * sizeof(*st));
+		s->ud[pg].nfree = 0;
+		ka_write_once(s->ud[pg].carved, 0);
+		for (i = 0; i < c->units; i++)
+			ka_write_once(s->ud[pg + i].st_off,
+				      (u32)((u8 *)st - s->base));
 	}
-	ka_memset(st, 0, n * sizeof(*st));
-	s->ud[pg].nfree = 0;
-	ka_write_once(s->ud[pg].carved, 0);
 	for (i = 0; i < c->units; i++) {
 		ka_write_once(s->ud[pg + i].start, pg);
-		ka_write_once(s->ud[pg + i].st_off, (u32)((u8 *)st - s->base));
 		ka_write_once(s->ud[pg + i].size, c->size);
 		ka_write_once(s->ud[pg + i].recip, c->recip);
 		ka_write_once(s->ud[pg + i].soff, pg << KS_USHIFT);
@@ -677,6 +716,31 @@ static void ks_slab_release(struct ka_slab *s, u32 ci, u32 pg)
 	ka_lock(&s->plock);
 	ks_pool_give(s, pg, c->units);
 	ka_unlock(&s->plock);
+}
+
+/*
+ * Takes free objects of the big-class slab at pg, lowest first, into
+ * e[n..want) from the free sets of its units; returns the new n.
+ */
+static u32 ks_take_big(struct ka_slab *s, struct ks_class *c, u32 pg,
+		       struct ks_ent *e, u32 n, u32 want)
+{
+	u32 slab = (u32)(ks_unit_addr(s, pg) - (uintptr_t)s->base), j, idx;
+	struct ks_unit *head = &s->ud[pg], *u;
+	u32 b;
+
+	for (j = 0; j < c->units && n < want; j++) {
+		u = &s->ud[pg + j];
+		while (u->fmask && n < want) {
+			b = ka_ffs64(u->fmask) - 1;
+			u->fmask &= u->fmask - 1;
+			idx = u->first + b;
+			e[n].obj = slab + idx * c->size;
+			e[n++].st = u->st_off + 2 * idx;
+			head->nfree--;
+		}
+	}
+	return n;
 }
 
 /*
@@ -702,30 +766,35 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
 	}
 	while (n < want) {
 		pg = ks_part_first(s, ci);
+		u = &s->ud[pg];
 		if (pg == KS_NIL) {
 			pg = ks_slab_new(s, ci);
 			if (pg == KS_NIL)
 				break;
-		}
-		u = &s->ud[pg];
-		/* An empty slab with objects carved is a spare. */
-		if (u->nfree == u->carved && u->carved)
+			u = &s->ud[pg];
+		} else if (u->nfree == u->carved) {
+			/* An empty slab with objects carved is a spare. */
 			dp->spare -= c->units;
-		obj = (u32)(ks_unit_addr(s, pg) - (uintptr_t)s->base);
-		st = u->st_off;
-		stk = ks_stack(s, c, pg);
-		while (u->nfree && n < want) {
-			idx = stk[--u->nfree];
-			e[n].obj = obj + idx * size;
-			e[n++].st = st + 2 * idx;
 		}
-		if (n < want && u->carved < c->nobjs) {
-			idx = u->carved;
-			while (idx < c->nobjs && n < want) {
+		if (c->side) {
+			n = ks_take_big(s, c, pg, e, n, want);
+		} else {
+			obj = (u32)(ks_unit_addr(s, pg) - (uintptr_t)s->base);
+			st = u->st_off;
+			stk = ks_stack(s, c, pg);
+			while (u->nfree && n < want) {
+				idx = stk[--u->nfree];
 				e[n].obj = obj + idx * size;
-				e[n++].st = st + 2 * idx++;
+				e[n++].st = st + 2 * idx;
 			}
-			ka_write_once(u->carved, idx);
+			if (n < want && u->carved < c->nobjs) {
+				idx = u->carved;
+				while (idx < c->nobjs && n < want) {
+					e[n].obj = obj + idx * size;
+					e[n++].st = st + 2 * idx++;
+				}
+				ka_write_once(u->carved, idx);
+			}
 		}
 		if (ks_slab_full(c, u))
 			ks_part_clear(s, ci, pg);
@@ -780,20 +849,24 @@ static void ks_depot_put(struct ka_slab *s, u32 ci, const struct ks_ent *e,
 {
 	struct ks_class *c = &s->cls[ci];
 	u32 aoff = (u32)(s->area - s->base), pg, nf, i;
-	struct ks_unit *ud = s->ud, *u;
+	struct ks_unit *ud = s->ud, *u, *head;
 	u16 *stk;
 
 	for (i = 0; i < n; i++) {
-		pg = ud[(e[i].obj - aoff) >> KS_USHIFT].start;
-		u = &ud[pg];
-		stk = c->side ? s->side_stk + (uintptr_t)pg * KS_SIDE :
-		      (u16 *)(s->area + ((uintptr_t)pg << KS_USHIFT) +
-			      c->stk_off);
-		nf = u->nfree;
-		stk[nf++] = (u16)((e[i].st - u->st_off) / 2);
-		u->nfree = nf;
-		if (unlikely(nf == u->carved ||
-			     (nf == 1 && u->carved == c->nobjs)))
+		u = &ud[(e[i].obj - aoff) >> KS_USHIFT];
+		pg = u->start;
+		head = &ud[pg];
+		if (c->side) {
+			/* The object starts in unit u: its bit is there. */
+			u->fmask |= 1U << ((e[i].st - u->st_off) / 2 - u->first);
+		} else {
+			stk = (u16 *)(s->area + ((uintptr_t)pg << KS_USHIFT) +
+				      c->stk_off);
+			stk[head->nfree] = (u16)((e[i].st - u->st_off) / 2);
+		}
+		nf = ++head->nfree;
+		if (unlikely(nf == head->carved ||
+			     (nf == 1 && head->carved == c->nobjs)))
 			ks_put_edge(s, ci, pg);
 	}
 }
@@ -1631,29 +1704,69 @@ static int ks_check_ring(struct ks_census *k, u32 ci)
 	return 0;
 }
 
-/* Marks the free stack of the slab at pg. */
+/* The state of object idx of the slab at pg. */
+static u16 *ks_obj_state(struct ka_slab *s, struct ks_class *c, u32 pg,
+			 u32 idx)
+{
+	struct ks_unit *u = &s->ud[pg];
+
+	if (c->side)
+		u = &s->ud[pg + ((idx * c->size) >> KS_USHIFT)];
+	return (u16 *)(s->base + u->st_off) + idx;
+}
+
+/* Objects that start in unit j of a big-class slab: first and end. */
+static void ks_unit_objs(struct ks_class *c, u32 j, u32 *first, u32 *end)
+{
+	*first = ks_starts_before(c, j << KS_USHIFT);
+	*end = ks_starts_before(c, (j + 1) << KS_USHIFT);
+	if (*end > c->nobjs)
+		*end = c->nobjs;
+}
+
+/* Marks the free objects of the slab at pg: its stack or free sets. */
 static int ks_check_stack(struct ks_census *k, u32 pg)
 {
 	struct ka_slab *s = k->s;
-	struct ks_unit *u = &s->ud[pg];
+	struct ks_unit *u = &s->ud[pg], *v;
 	struct ks_class *c = &s->cls[u->cls];
 	uintptr_t slab = ks_unit_addr(s, pg);
-	u16 *stk = ks_stack(s, c, pg), *st = ks_state(s, u);
-	u32 i;
+	u32 i, j, first, end, nfree = 0, idx;
+	u16 *stk = ks_stack(s, c, pg);
+	u64 m;
 
 	/*
 	 * A slab whose every carved object is back on its stack is a spare:
 	 * ks_check() adds them up against the class's count.
 	 */
-	if (u->carved > c->nobjs || !u->carved || u->nfree > u->carved)
+	if (u->carved > c->nobjs || !u->carved || u->nfree > u->carved ||
+	    (c->side && u->carved != c->nobjs))
 		goto bad;
 	k->spare[u->cls] += u->nfree == u->carved ? c->units : 0;
+	for (j = 0; c->side && j < c->units; j++) {
+		v = &s->ud[pg + j];
+		ks_unit_objs(c, j, &first, &end);
+		if (v->fmask >> (end - first))
+			goto bad;
+		for (m = v->fmask; m; m &= m - 1, nfree++) {
+			idx = first + ka_ffs64(m) - 1;
+			if (ks_mark_free(k, u->cls,
+					 (void *)(slab + (uintptr_t)idx * c->size),
+					 ks_obj_state(s, c, pg, idx), KS_MARK_STK))
+				return -EFAULT;
+		}
+	}
+	if (c->side) {
+		if (nfree != u->nfree)
+			goto bad;
+		return 0;
+	}
 	for (i = 0; i < u->nfree; i++) {
 		if (stk[i] >= u->carved)
 			goto bad;
 		if (ks_mark_free(k, u->cls,
 				 (void *)(slab + (uintptr_t)stk[i] * c->size),
-				 st + stk[i], KS_MARK_STK))
+				 ks_obj_state(s, c, pg, stk[i]), KS_MARK_STK))
 			return -EFAULT;
 	}
 	return 0;
@@ -1668,26 +1781,35 @@ static int ks_check_objs(struct ks_census *k, u32 pg)
 	struct ka_slab *s = k->s;
 	struct ks_unit *u = &s->ud[pg];
 	struct ks_class *c = &s->cls[u->cls];
-	u16 *st = ks_state(s, u);
-	u32 i, stk = 0, lost = 0, n = u->carved;
+	u32 i, j, first, end, stk = 0, lost = 0, n = u->carved;
+	u16 *st;
 
 	for (i = 0; i < n && i < c->nobjs; i++) {
-		if (st[i] == KS_MARK_STK) {
+		st = ks_obj_state(s, c, pg, i);
+		if (*st == KS_MARK_STK) {
 			stk++;
-			st[i] = 0;
-		} else if (st[i] == KS_MARK_MAG) {
-			st[i] = 0;
-		} else if (!st[i] || st[i] > c->size) {
+			*st = 0;
+		} else if (*st == KS_MARK_MAG) {
+			*st = 0;
+		} else if (!*st || *st > c->size) {
 			lost++;
 		} else {
 			k->live++;
-			k->requested += st[i];
+			k->requested += *st;
 			k->usable += c->size;
 		}
 	}
-	/* Objects not carved yet are free, and the one past the end never used. */
-	for (; i <= c->nobjs && (c->side ? i < c->units * KS_SIDE : 1); i++)
-		lost += !!st[i];
+	/* Objects not carved yet are free, and the one past the end unused. */
+	if (c->side) {
+		for (j = 0; j < c->units; j++) {
+			ks_unit_objs(c, j, &first, &end);
+			for (i = end - first; i < KS_SIDE; i++)
+				lost += !!s->ud[pg + j].st[i];
+		}
+	} else {
+		for (; i <= c->nobjs; i++)
+			lost += !!*ks_obj_state(s, c, pg, i);
+	}
 	if (lost || stk != u->nfree) {
 		ka_warn("slab: check: slab %u: %u objects lost or bad\n",
 			pg, lost);
@@ -1729,16 +1851,25 @@ static long ks_check_slab(struct ka_slab *s, u32 pg)
 	c = &s->cls[u->cls];
 	if (pg + c->units > s->nunits)
 		return -1;
-	st = c->side ? s->side_st + (uintptr_t)pg * KS_SIDE :
-	     (u16 *)(ks_unit_addr(s, pg) + c->st_off);
-	for (i = 0; i < c->units; i++)
-		if (s->ud[pg + i].cls != u->cls ||
-		    s->ud[pg + i].start != pg ||
-		    s->ud[pg + i].size != c->size ||
-		    s->ud[pg + i].recip != c->recip ||
-		    s->ud[pg + i].soff != pg << KS_USHIFT ||
-		    ks_state(s, &s->ud[pg + i]) != st)
+	st = (u16 *)(ks_unit_addr(s, pg) + c->st_off);
+	for (i = 0; i < c->units; i++) {
+		struct ks_unit *v = &s->ud[pg + i];
+		u32 first, end;
+
+		if (v->cls != u->cls || v->start != pg ||
+		    v->size != c->size || v->recip != c->recip ||
+		    v->soff != pg << KS_USHIFT)
 			return -1;
+		if (!c->side) {
+			if (ks_state(s, v) != st)
+				return -1;
+			continue;
+		}
+		ks_unit_objs(c, i, &first, &end);
+		if (v->first != first ||
+		    v->st_off != (u32)((u8 *)v->st - s->base) - 2 * first)
+			return -1;
+	}
 	if (ks_part_has(s, u->cls, pg) == ks_slab_full(c, u))
 		return -1;
 	return c->units;
@@ -1996,7 +2127,6 @@ static size_t ks_meta_bytes(u32 n)
 
 	return (size_t)KS_NCLASS * ks_ring_cap(n) * sizeof(struct ks_ent) +
 	       (size_t)n * sizeof(struct ks_unit) +
-	       (size_t)n * KS_SIDE * 2 * sizeof(u16) +
 	       (w0 + (KS_NCLASS + KS_RCLASS) * (w0 + w1 + w2)) * sizeof(u64);
 }
 
@@ -2045,9 +2175,6 @@ static int ks_init_units(struct ka_slab *s, uintptr_t start, uintptr_t end)
 	p += KS_RCLASS * s->w1 * sizeof(u64);
 	s->rsum2 = (u64 *)p;
 	p += KS_RCLASS * s->w2 * sizeof(u64);
-	s->side_st = (u16 *)p;
-	p += n * KS_SIDE * sizeof(u16);
-	s->side_stk = (u16 *)p;
 	ka_memset((void *)start, 0, meta);
 	for (i = 0; i < n; i++)
 		s->ud[i].cls = KS_FREE;

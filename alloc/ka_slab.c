@@ -105,6 +105,10 @@ static_assert(KS_UNIT == 1UL << KS_USHIFT, "unit size");
 #define KS_FREE		0xffff		/* unit is in the pool */
 #define KS_RUN		0xfffe		/* first unit of a large block */
 #define KS_TAIL		0xfffd		/* further unit of a large block */
+#define KS_CACHED	0xfffc		/* first unit of a large block freed
+					 * into the large cache
+					 */
+#define KS_LCACHE	64		/* largest block the cache keeps, units */
 #define KS_WAS_RUN	1		/* pool unit: a freed block began here */
 
 /*
@@ -257,6 +261,8 @@ struct ka_slab {
 	/* Below: written by the slow paths. */
 	struct ka_lock plock;	/* pool, large blocks, retired counters */
 	u64 rmask;		/* bit set: run class not empty */
+	u32 lcache[KS_LCACHE + 1]; /* per length: freed blocks, a list */
+	u32 lcached;		/* units in the large cache */
 	u32 top;		/* highest unit end ever handed out */
 	u32 used;		/* units out of the pool */
 	struct ks_count retired[KS_NCLASS]; /* flushed caches, no cache */
@@ -901,12 +907,35 @@ static void ks_spares_to_pool(struct ka_slab *s, u32 ci)
 	ka_write_once(s->dep[ci].spare, 0);
 }
 
+/* Every block in the large cache back to the pool. plock held. */
+static void ks_lcache_to_pool(struct ka_slab *s)
+{
+	u32 n, pg, i;
+
+	for (n = 1; n <= KS_LCACHE && s->lcached; n++) {
+		while (s->lcache[n] != KS_NIL) {
+			pg = s->lcache[n];
+			s->lcache[n] = s->ud[pg].st_off;
+			s->lcached -= n;
+			for (i = 0; i < n; i++)
+				ka_write_once(s->ud[pg + i].cls, KS_FREE);
+			s->ud[pg].mark = KS_WAS_RUN;
+			ks_pool_give(s, pg, n);
+		}
+	}
+}
+
 /* The pool ran dry, or a block would raise the footprint. No lock held. */
 static void ks_release_spares(struct ka_slab *s)
 {
 	struct ks_depot *dp;
 	u32 ci;
 
+	if (ka_read_once(s->lcached)) {
+		ka_lock(&s->plock);
+		ks_lcache_to_pool(s);
+		ka_unlock(&s->plock);
+	}
 	for (ci = 0; ci < s->nclass; ci++) {
 		dp = &s->dep[ci];
 		if (!ka_read_once(dp->spare) && !ka_read_once(dp->rn))
@@ -927,6 +956,11 @@ static void ks_steal_spares(struct ka_slab *s, u32 ci)
 	struct ks_depot *dp;
 	u32 cj;
 
+	if (ka_read_once(s->lcached)) {
+		ka_lock(&s->plock);
+		ks_lcache_to_pool(s);
+		ka_unlock(&s->plock);
+	}
 	for (cj = 0; cj < s->nclass; cj++) {
 		dp = &s->dep[cj];
 		if (cj == ci ||
@@ -1052,6 +1086,14 @@ static void *ks_run_take(struct ka_slab *s, u32 n, size_t align, size_t size)
 	u32 pg, i;
 
 	ka_lock(&s->plock);
+	if (n <= KS_LCACHE && align <= KS_UNIT && s->lcache[n] != KS_NIL) {
+		/* Its tails still say KS_TAIL and where it starts. */
+		pg = s->lcache[n];
+		u = &s->ud[pg];
+		s->lcache[n] = u->st_off;
+		s->lcached -= n;
+		goto found;
+	}
 	pg = ks_pool_take(s, n, align, false);
 	if (pg == KS_NIL) {
 		ka_unlock(&s->plock);
@@ -1069,8 +1111,9 @@ static void *ks_run_take(struct ka_slab *s, u32 n, size_t align, size_t size)
 	}
 	u = &s->ud[pg];
 	u->nunits = n;
-	u->size = size;
 	ka_write_once(u->start, pg);
+found:
+	u->size = size;
 	ka_write_once(u->cls, KS_RUN);
 	s->large.allocs++;
 	s->large.req += size;
@@ -1256,7 +1299,8 @@ static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
 
 	ka_lock(&s->plock);
 	if (u->cls != KS_RUN) {
-		err = u->cls == KS_FREE && u->mark == KS_WAS_RUN ?
+		err = u->cls == KS_CACHED ||
+		      (u->cls == KS_FREE && u->mark == KS_WAS_RUN) ?
 		      -EALREADY : -EINVAL;
 		ka_unlock(&s->plock);
 		return ks_bad_free(s, ptr, err);
@@ -1266,6 +1310,15 @@ static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
 	s->large.req -= u->size;
 	s->large_units -= n;
 	u->size = 0;
+	if (n <= KS_LCACHE) {
+		/* Kept whole for the next block of its length. */
+		ka_write_once(u->cls, KS_CACHED);
+		u->st_off = s->lcache[n];
+		s->lcache[n] = pg;
+		s->lcached += n;
+		ka_unlock(&s->plock);
+		return 0;
+	}
 	for (i = 0; i < n; i++)
 		ka_write_once(s->ud[pg + i].cls, KS_FREE);
 	/* A second free of this address is a double free, not a wild one. */
@@ -1545,11 +1598,20 @@ static u32 ks_lend_cached(struct ka_slab *s, struct ks_cache *cc, int op)
 	return n;
 }
 
-/* Lends or takes back every class's spare slabs; returns the units. */
+/*
+ * Lends or takes back every class's spare slabs and every block in the
+ * large cache; returns the units.
+ */
 static u32 ks_lend_spares(struct ka_slab *s, bool lend)
 {
 	u32 ci, pg, n = 0;
 
+	for (ci = 1; ci <= KS_LCACHE; ci++) {
+		for (pg = s->lcache[ci]; pg != KS_NIL; pg = s->ud[pg].st_off) {
+			ks_map_set(s, pg, ci, lend);
+			n += ci;
+		}
+	}
 	for (ci = 0; ci < s->nclass; ci++) {
 		if (!ka_read_once(s->dep[ci].spare))
 			continue;
@@ -1819,19 +1881,46 @@ static int ks_check_objs(struct ks_census *k, u32 pg)
 	return 0;
 }
 
-/* A large block at pg: its tail units, size and accounting. */
+/*
+ * The large cache's lists: cached blocks of the right length, each on
+ * one list once; returns their units or -1.
+ */
+static long ks_check_lcache(struct ka_slab *s)
+{
+	long units = 0, seen = 0;
+	u32 n, pg;
+
+	for (n = 0; n <= KS_LCACHE; n++) {
+		for (pg = s->lcache[n]; pg != KS_NIL; pg = s->ud[pg].st_off) {
+			if (!n || pg >= s->nunits ||
+			    s->ud[pg].cls != KS_CACHED ||
+			    s->ud[pg].nunits != n || ++seen > s->nunits)
+				return -1;
+			units += n;
+		}
+	}
+	return units;
+}
+
+/*
+ * A large block at pg, live (k set) or in the large cache: its tail
+ * units, size and accounting.
+ */
 static long ks_check_run(struct ka_slab *s, u32 pg, struct ks_census *k)
 {
 	struct ks_unit *u = &s->ud[pg];
 	u32 i, n = u->nunits;
 
-	if (!n || n > s->nunits - pg || !u->size || u->start != pg ||
-	    u->size > ((u64)n << KS_USHIFT) ||
-	    u->size <= ((u64)(n - 1) << KS_USHIFT))
+	if (!n || n > s->nunits - pg || u->start != pg ||
+	    (k && (!u->size || u->size > ((u64)n << KS_USHIFT) ||
+		   u->size <= ((u64)(n - 1) << KS_USHIFT))) ||
+	    (!k && (u->size || n > KS_LCACHE)))
 		return -1;
 	for (i = 1; i < n; i++)
 		if (s->ud[pg + i].cls != KS_TAIL || s->ud[pg + i].start != pg)
 			return -1;
+	if (!k)
+		return n;
 	k->live++;
 	k->requested += u->size;
 	k->usable += (u64)n << KS_USHIFT;
@@ -1956,9 +2045,12 @@ static int ks_check_sets(struct ka_slab *s, long *runs)
 static int ks_check_units(struct ka_slab *s, struct ks_census *k)
 {
 	u32 pg, used = 0, top = 0;
-	long n, runs;
+	long n, runs, cached;
 
 	if (ks_check_sets(s, &runs))
+		goto bad;
+	cached = ks_check_lcache(s);
+	if (cached < 0 || cached != s->lcached)
 		goto bad;
 	for (pg = 0; pg < s->nunits; pg += n) {
 		u32 ci = s->ud[pg].cls;
@@ -1973,16 +2065,17 @@ static int ks_check_units(struct ka_slab *s, struct ks_census *k)
 				goto bad;
 			continue;
 		}
-		if (ci == KS_RUN)
-			n = ks_check_run(s, pg, k);
+		if (ci == KS_RUN || ci == KS_CACHED)
+			n = ks_check_run(s, pg, ci == KS_RUN ? k : NULL);
 		else
 			n = ks_check_slab(s, pg);
+		cached -= ci == KS_CACHED ? n : 0;
 		if (n < 0)
 			goto bad;
 		used += n;
 		top = pg + n;
 	}
-	if (runs || used != s->used || top > s->top)
+	if (runs || cached || used != s->used || top > s->top)
 		goto bad;
 	return 0;
 bad:
@@ -2178,6 +2271,8 @@ static int ks_init_units(struct ka_slab *s, uintptr_t start, uintptr_t end)
 	ka_memset((void *)start, 0, meta);
 	for (i = 0; i < n; i++)
 		s->ud[i].cls = KS_FREE;
+	for (i = 0; i <= KS_LCACHE; i++)
+		s->lcache[i] = KS_NIL;
 	s->used = n;
 	ks_pool_give(s, 0, n);
 	return 0;

@@ -98,8 +98,8 @@ static_assert(KS_UNIT == 1UL << KS_USHIFT, "unit size");
 #define KS_LOOKUP	(KS_MAX_SIZE / 8 + 1)
 #define KS_SLAB_UNITS	8		/* most units one slab spans */
 #define KS_MIN_OBJS	1		/* objects a slab should hold */
-#define KS_SIDE		16		/* side-array entries per unit */
-#define KS_SIDE_MIN	256		/* classes this big keep state aside */
+#define KS_SIDE		14		/* state slots in a unit's line */
+#define KS_SIDE_MIN	320		/* classes this big keep state there */
 #define KS_MAX_LEN	0x100000000ULL	/* state offsets from base are u32 */
 #define KS_NIL		0xffffffffU
 #define KS_FREE		0xffff		/* unit is in the pool */
@@ -143,11 +143,18 @@ struct ks_unit {
 	};
 	u16 first;		/* big classes: first object starting here */
 	u16 fmask;		/* big classes: bit i: object first + i free */
+	u32 olim;		/* slab: offsets at or above this hold no
+				 * object (small classes: the slab's state
+				 * and stack are there)
+				 */
 	u16 st[KS_SIDE];	/* big classes: states of objects first.. */
 };
 
 /* A power of two, so the fast path indexes units with a shift. */
 static_assert(sizeof(struct ks_unit) == 64, "unit descriptor size");
+/* Every object of a big class that starts in a unit has a slot there. */
+static_assert(KS_SIDE >= (KS_UNIT + KS_SIDE_MIN - 1) / KS_SIDE_MIN &&
+	      KS_SIDE <= 16, "state slots and free mask per unit");
 
 /* Read-mostly: written by init only, read by every operation. */
 struct ks_class {
@@ -704,6 +711,7 @@ static u32 ks_slab_new(struct ka_slab *s, u32 ci)
 		ka_write_once(s->ud[pg + i].size, c->size);
 		ka_write_once(s->ud[pg + i].recip, c->recip);
 		ka_write_once(s->ud[pg + i].soff, pg << KS_USHIFT);
+		ka_write_once(s->ud[pg + i].olim, c->nobjs * c->size);
 		ka_write_once(s->ud[pg + i].cls, ci);
 	}
 	ks_part_set(s, ci, pg);
@@ -1427,12 +1435,18 @@ static int ks_free(void *priv, void *ptr)
 
 	if (unlikely(off >= s->span))
 		return ks_free_slow(s, ptr);
-	/* Outside a slab the unit's fields are stale: only ci counts there. */
+	/*
+	 * Outside a slab the unit's fields are stale: only ci counts there.
+	 * Inside one, olim keeps a pointer into a small class's metadata
+	 * (an exact multiple of the size, too) from indexing past the state
+	 * array.
+	 */
 	u = &s->ud[off >> KS_USHIFT];
 	ci = ka_read_once(u->cls);
 	poff = (u32)off - ka_read_once(u->soff);
 	idx = (u32)(((u64)poff * ka_read_once(u->recip)) >> 32);
-	if (unlikely(ci >= KS_NCLASS || idx * ka_read_once(u->size) != poff))
+	if (unlikely(ci >= KS_NCLASS || poff >= ka_read_once(u->olim) ||
+		     idx * ka_read_once(u->size) != poff))
 		return ks_free_slow(s, ptr);
 	cc = ka_pcpu_get_fast(&s->pc);
 	if (unlikely(!cc))
@@ -1947,7 +1961,8 @@ static long ks_check_slab(struct ka_slab *s, u32 pg)
 
 		if (v->cls != u->cls || v->start != pg ||
 		    v->size != c->size || v->recip != c->recip ||
-		    v->soff != pg << KS_USHIFT)
+		    v->soff != pg << KS_USHIFT ||
+		    v->olim != c->nobjs * c->size)
 			return -1;
 		if (!c->side) {
 			if (ks_state(s, v) != st)

@@ -177,6 +177,10 @@ static_assert(sizeof(struct ks_class) == 32, "class size");
  * Per class, what refill and flush write: a cache line of its own (see
  * struct ka_slab), padded to a whole number of lines.
  */
+/*
+ * held, spare and rn change under lock only, always with ka_write_once():
+ * ks_release_spares() and stats() read them without it, as hints.
+ */
 struct ks_depot {
 	struct ka_lock lock;	/* the class's slabs, its ring */
 	u32 held;		/* objects carved and not on a free stack */
@@ -269,7 +273,7 @@ struct ka_slab {
 	struct ka_lock plock;	/* pool, large blocks, retired counters */
 	u64 rmask;		/* bit set: run class not empty */
 	u32 lcache[KS_LCACHE + 1]; /* per length: freed blocks, a list */
-	u32 lcached;		/* units in the large cache */
+	u32 lcached;		/* units in the large cache; ka_write_once() */
 	u32 top;		/* highest unit end ever handed out */
 	u32 used;		/* units out of the pool */
 	struct ks_count retired[KS_NCLASS]; /* flushed caches, no cache */
@@ -773,7 +777,7 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
 	ka_lock(&dp->lock);
 	if (dp->rn) {
 		idx = want - n < dp->rn ? want - n : dp->rn;
-		dp->rn -= idx;
+		ka_write_once(dp->rn, dp->rn - idx);
 		ka_memcpy(e + n, dp->ring + dp->rn, idx * sizeof(*e));
 		n += idx;
 		h->n = n;
@@ -788,7 +792,7 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
 			u = &s->ud[pg];
 		} else if (u->nfree == u->carved) {
 			/* An empty slab with objects carved is a spare. */
-			dp->spare -= c->units;
+			ka_write_once(dp->spare, dp->spare - c->units);
 		}
 		if (c->side) {
 			n = ks_take_big(s, c, pg, e, n, want);
@@ -813,7 +817,7 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
 		if (ks_slab_full(c, u))
 			ks_part_clear(s, ci, pg);
 	}
-	dp->held += n - h->n;
+	ka_write_once(dp->held, dp->held + n - h->n);
 	ka_unlock(&dp->lock);
 	h->n = n;
 }
@@ -897,8 +901,8 @@ static void ks_ring_drain(struct ka_slab *s, u32 ci)
 	struct ks_depot *dp = &s->dep[ci];
 
 	ks_depot_put(s, ci, dp->ring, dp->rn);
-	dp->held -= dp->rn;
-	dp->rn = 0;
+	ka_write_once(dp->held, dp->held - dp->rn);
+	ka_write_once(dp->rn, 0);
 }
 
 /* Class ci's ring to its slabs, every spare to the pool. Its lock held. */
@@ -924,7 +928,7 @@ static void ks_lcache_to_pool(struct ka_slab *s)
 		while (s->lcache[n] != KS_NIL) {
 			pg = s->lcache[n];
 			s->lcache[n] = s->ud[pg].st_off;
-			s->lcached -= n;
+			ka_write_once(s->lcached, s->lcached - n);
 			for (i = 0; i < n; i++)
 				ka_write_once(s->ud[pg + i].cls, KS_FREE);
 			s->ud[pg].mark = KS_WAS_RUN;
@@ -995,11 +999,11 @@ static void ks_flush(struct ka_slab *s, u32 ci, struct ks_mhdr *h,
 	if (!to_slabs) {
 		k = dp->rmax - dp->rn < n ? dp->rmax - dp->rn : n;
 		ka_memcpy(dp->ring + dp->rn, e, k * sizeof(*e));
-		dp->rn += k;
+		ka_write_once(dp->rn, dp->rn + k);
 	}
 	if (k < n) {
 		ks_depot_put(s, ci, e + k, n - k);
-		dp->held -= n - k;
+		ka_write_once(dp->held, dp->held - (n - k));
 	}
 	ka_unlock(&dp->lock);
 	h->n -= n;
@@ -1099,7 +1103,7 @@ static void *ks_run_take(struct ka_slab *s, u32 n, size_t align, size_t size)
 		pg = s->lcache[n];
 		u = &s->ud[pg];
 		s->lcache[n] = u->st_off;
-		s->lcached -= n;
+		ka_write_once(s->lcached, s->lcached - n);
 		goto found;
 	}
 	pg = ks_pool_take(s, n, align, false);
@@ -1323,7 +1327,7 @@ static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
 		ka_write_once(u->cls, KS_CACHED);
 		u->st_off = s->lcache[n];
 		s->lcache[n] = pg;
-		s->lcached += n;
+		ka_write_once(s->lcached, s->lcached + n);
 		ka_unlock(&s->plock);
 		return 0;
 	}
@@ -1351,7 +1355,7 @@ static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r, void *ptr,
 
 	ka_lock(&dp->lock);
 	ks_depot_put(s, r->ci, &e, 1);
-	dp->held--;
+	ka_write_once(dp->held, dp->held - 1);
 	ka_unlock(&dp->lock);
 	return 0;
 }

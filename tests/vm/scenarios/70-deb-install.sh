@@ -3,7 +3,8 @@
 # kalloc-dkms and kalloc-tools builds kalloc.ko with DKMS for the running
 # kernel and installs the tools with kallocd's unit disabled and stopped;
 # modprobe loads the DKMS module; kallocd started with the example plan
-# applies it; kallocctl lists it; dpkg --purge then leaves no file behind.
+# applies it; kallocctl lists it; dpkg --purge stops kallocd, keeps the
+# admin's plan and otherwise leaves no file behind.
 #
 # The `make install` stage the VM booted with (kallocctl in /usr/local,
 # kalloc.ko in updates/, the unit in /lib/systemd/system) is taken away
@@ -12,7 +13,8 @@
 # one. The packages come from build/deb/ (make deb); tests/vm/run copies
 # them beside lib.sh.
 #
-# vm-timeout: 1500
+# Measured under TCG: about 360 s, 260 s of it dpkg -i (the DKMS build).
+# vm-timeout: 900
 # vm-needs: debs
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
@@ -32,7 +34,8 @@ stage_files() {
 
 restore_stage() {
 	systemctl stop kallocd.service > /dev/null 2>&1 || true
-	rm -f "$plan"
+	[ ! -e "$T/policy-rc.d" ] || mv "$T/policy-rc.d" /usr/sbin/policy-rc.d
+	rm -rf /etc/kalloc
 	if dpkg-query -W kalloc-tools kalloc-dkms > /dev/null 2>&1; then
 		dpkg --purge kalloc-tools kalloc-dkms > /dev/null 2>&1 || true
 	fi
@@ -78,6 +81,14 @@ systemctl daemon-reload
 run command -v kallocctl
 [ "$rc" -ne 0 ] || fail "kallocctl still found at $out"
 [ ! -e /lib/systemd/system/kallocd.service ] || fail "the staged unit is still there"
+
+# The build machine's root (this VM's) may carry a Docker-style
+# policy-rc.d that forbids every service start and stop; the packages'
+# own decisions are under test here, so it goes for the while.
+if [ -e /usr/sbin/policy-rc.d ]; then
+	mv /usr/sbin/policy-rc.d "$T/policy-rc.d"
+	echo "moved /usr/sbin/policy-rc.d aside"
+fi
 
 step "the file list before the packages"
 start=$SECONDS
@@ -136,17 +147,22 @@ want=$(sed -n 's/^alloc[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' "$plan" | sort
 got=$(kallocctl -j list | jq -r '.[].name' | sort | tr '\n' ' ')
 assert_eq "$got" "$want" "buffers after start (the example plan's)"
 
-step "stop, unload, purge"
-rm -f "$plan"
-expect_ok systemctl stop kallocd
-expect_ok rmmod kalloc
+step "purge with kallocd running: it is stopped, the admin's plan stays"
 start=$SECONDS
 expect_ok dpkg --purge kalloc-tools kalloc-dkms
 echo "dpkg --purge took $((SECONDS - start))s"
 run dpkg-query -W kalloc-tools kalloc-dkms
 [ "$rc" -ne 0 ] || fail "the packages are still known to dpkg: $out"
+run systemctl is-active kallocd
+assert_eq "$out" inactive "kallocd state after purge"
+run pgrep -x kallocd
+[ "$rc" -ne 0 ] || fail "kallocd still runs after purge (pid $out)"
 run modinfo -n kalloc
 [ "$rc" -ne 0 ] || fail "a kalloc module is still found after purge: $out"
+[ -f "$plan" ] || fail "purge removed the admin's $plan"
+assert_eq "$(ls -A /etc/kalloc/plan.d)" "${plan##*/}" "what is left in /etc/kalloc/plan.d"
+rm -rf /etc/kalloc
+expect_ok rmmod kalloc
 
 step "purge left nothing behind"
 snapshot > "$T/after"

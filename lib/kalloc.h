@@ -254,6 +254,15 @@ int kalloc_parse_uint(const char *s, uint64_t max, uint64_t *out);
 /* Formats bytes as "1024", "4K", "1.5M" into buf. */
 const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len);
 
+/*
+ * Durations (duration.c): "10ms", "1s", "2m", "1h", "1.5s"; a bare number
+ * is seconds. Into milliseconds: 0, -EINVAL for text that is not a
+ * duration or not a whole number of milliseconds, -ERANGE past 64 bits.
+ * kalloc_format_duration() writes the largest exact unit: "1h", "1500ms".
+ */
+int kalloc_parse_duration(const char *s, uint64_t *ms);
+const char *kalloc_format_duration(uint64_t ms, char *buf, size_t len);
+
 /* 0 if name is a valid buffer name (see the uapi header), else -EINVAL/-ERANGE. */
 int kalloc_check_name(const char *name, const char **why);
 /* The same for an owner tag (1 to KALLOC_OWNER_MAX - 1 bytes). */

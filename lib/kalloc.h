@@ -532,5 +532,7 @@ const char *kalloc_bench_scenario_names(char *buf, size_t len);
 
 /* Why a buffer was deleted (enum kalloc_del_reason), or NULL. */
 const char *kalloc_del_reason_name(uint32_t reason);
+/* What a perf record is about (enum kalloc_perf_type): "alloc", ..., or NULL. */
+const char *kalloc_perf_type_name(uint32_t type);
 
 #endif /* KALLOC_LIB_H */

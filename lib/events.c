@@ -23,13 +23,18 @@
  * records lost there: each jump is reported as a gap with the message
  * that revealed it. LOST (ring drops since that CPU's previous message)
  * is summed apart, as the part of the loss that happened in the ring.
- * Drops after a CPU's last record have no later record to reveal them;
- * the kernel reports them in a message without records whose FIRST_SEQ
- * is that CPU's next number, which is kept aside until the end
- * (kalloc_events_perf_finish()): records already in the ring may still
- * arrive with lower numbers, and they are not lost. Accounting starts
- * at the first message heard from each CPU: what a CPU lost before it is
- * outside the listener's window.
+ * Drops after a CPU's last record have no later record to reveal them.
+ * The kernel reports them in LOST: in the last message's (LOST counts
+ * every drop until that message was sent, records in it or not), or in a
+ * message without records whose FIRST_SEQ is that CPU's next number. The
+ * books close at the end (kalloc_events_perf_finish()), not before:
+ * records in the ring when a record-less message was sent may still
+ * arrive with lower numbers, and they are not lost. At the close, a CPU's
+ * trailing loss is the larger of what such a message's FIRST_SEQ says
+ * and, if the socket never overran (so every message reached it, and
+ * every gap was a ring drop), its LOST total less its gaps. Accounting
+ * starts at the first message heard from each CPU: what a CPU lost
+ * before it is outside the listener's window.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -69,6 +74,7 @@ struct kalloc_events {
 	size_t cap, len, off;
 	uint32_t group;			/* the group it came to; 0: unknown */
 	bool overrun;			/* offline: an overrun was fed */
+	uint64_t overruns;		/* ENOBUFS handed out since opening */
 	/* What the last event points into, until the next call. */
 	struct kalloc_stats *stats;
 	struct kalloc_perf_record *records;
@@ -173,7 +179,9 @@ static int account(struct kalloc_events *ev, const struct kalloc_perf_batch *b)
 		return -ENOMEM;
 	c = &ev->cpus[b->cpu];
 	c->t.messages++;
-	c->t.ring_lost += b->lost;
+	/* A first message without records reports drops before the books. */
+	if (c->known || b->count)
+		c->t.ring_lost += b->lost;
 	if (!c->known) {
 		c->known = true;
 		c->next = b->count ? b->records[0].seq : b->first_seq;
@@ -185,23 +193,42 @@ static int account(struct kalloc_events *ev, const struct kalloc_perf_batch *b)
 	return 0;
 }
 
+/*
+ * What cpu lost after its last record. Without an overrun every gap was a
+ * ring drop, so the drops LOST reported beyond the gaps came after the
+ * last record, and took the numbers right after it.
+ */
+static uint64_t trailing(const struct kalloc_events *ev, const struct perf_cpu *c)
+{
+	uint64_t by_seq = c->pending > c->next ? c->pending - c->next : 0;
+	uint64_t by_lost = 0;
+
+	if (!ev->overruns && c->t.ring_lost > c->t.lost)
+		by_lost = c->t.ring_lost - c->t.lost;
+	return by_seq > by_lost ? by_seq : by_lost;
+}
+
 size_t kalloc_events_perf_finish(struct kalloc_events *ev,
 				 const struct kalloc_perf_gap **gaps)
 {
 	struct perf_cpu *c;
 	size_t cpu, n = 0;
+	uint64_t lost;
 
 	for (cpu = 0; cpu < ev->ncpus; cpu++)
 		n += ev->cpus[cpu].known;
 	ev->ngaps = 0;
+	*gaps = NULL;
 	if (reserve((void **)&ev->gaps, &ev->gaps_cap, n, sizeof(*ev->gaps)))
 		return 0;
 	for (cpu = 0; cpu < ev->ncpus; cpu++) {
 		c = &ev->cpus[cpu];
-		if (!c->known || c->pending <= c->next)
+		lost = c->known ? trailing(ev, c) : 0;
+		if (!lost)
 			continue;
-		add_gap(ev, c, (uint32_t)cpu, c->next, c->pending - c->next);
-		c->next = c->pending;
+		add_gap(ev, c, (uint32_t)cpu, c->next, lost);
+		c->next += lost;
+		c->pending = 0;
 	}
 	*gaps = ev->gaps;
 	return ev->ngaps;
@@ -428,10 +455,11 @@ static int fill(struct kalloc_events *ev, bool nonblock, struct kalloc_err *err)
 	return FILL_DGRAM;
 }
 
-static void overrun(struct kalloc_event *out)
+static void overrun(struct kalloc_events *ev, struct kalloc_event *out)
 {
 	memset(out, 0, sizeof(*out));
 	out->type = KALLOC_EVENT_OVERRUN;
+	ev->overruns++;
 }
 
 int kalloc_events_recv(struct kalloc_events *ev, struct kalloc_event *out,
@@ -447,12 +475,12 @@ int kalloc_events_recv(struct kalloc_events *ev, struct kalloc_event *out,
 			return ret;
 		if (ev->overrun) {
 			ev->overrun = false;
-			overrun(out);
+			overrun(ev, out);
 			return 1;
 		}
 		ret = fill(ev, flags & KALLOC_EVENTS_NONBLOCK, err);
 		if (ret == FILL_OVERRUN) {
-			overrun(out);
+			overrun(ev, out);
 			return 1;
 		}
 		if (ret != FILL_DGRAM)

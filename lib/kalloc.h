@@ -421,14 +421,16 @@ int kalloc_events_recv(struct kalloc_events *ev, struct kalloc_event *out,
  * numbers its records, and a lost record's number is used all the same:
  * every jump in one CPU's seq is a gap, handed out with the message that
  * reveals it. Accounting starts with the first message from each CPU.
- * Ring drops after a CPU's last record come in a message without records
- * (count 0) whose first_seq is that CPU's next number; they count once
+ * Ring drops after a CPU's last record have no later record to reveal
+ * them; LOST reports them (in the last message, or in one without records
+ * whose first_seq is that CPU's next number). They count once
  * kalloc_events_perf_finish() closes the books, after the caller's last
  * drain (STATS_GET with KALLOC_STATS_A_PERF_FLUSH, kalloc_stats_flush(),
- * then every message still queued), and come back as gaps in *gaps
- * (valid until the next call on ev). A message refused after a CPU's last
- * received record leaves no trace on the socket: only the kernel's
- * counters (produced = dropped + sent + send_failed) can tell.
+ * then every message still queued), and come back as gaps in *gaps (valid
+ * until the next call on ev). A message refused after a CPU's last
+ * received record leaves no trace on the socket but its overrun: only
+ * the kernel's counters (produced = dropped + sent + send_failed) can
+ * tell how many records it held.
  */
 size_t kalloc_events_perf_finish(struct kalloc_events *ev,
 				 const struct kalloc_perf_gap **gaps);

@@ -509,6 +509,57 @@ START_TEST(perf_first_message_without_records)
 	totals(&t);
 	ck_assert_uint_eq(t.received, 1);
 	ck_assert_uint_eq(t.lost, 2);
+	ck_assert_uint_eq(t.ring_lost, 0);
+}
+END_TEST
+
+/*
+ * The last message's LOST also counts drops after its last record. With
+ * no overrun every gap was a ring drop, so LOST beyond the gaps is the
+ * trailing loss, right after the last record.
+ */
+START_TEST(perf_trailing_drops_in_lost)
+{
+	static const uint64_t a[] = { 0, 1, 2 };
+	static const uint64_t b[] = { 5, 6 };	/* 3-4 dropped */
+	const struct kalloc_perf_gap *gaps;
+	struct kalloc_perf_totals t;
+	struct kalloc_event e;
+
+	perf_message(0, a, 3, 0, 40, 0);
+	recv_perf(&e);
+	perf_message(0, b, 2, 6, 40, 0);	/* 3-4, and 7-10 after it */
+	ck_assert_uint_eq(recv_perf(&e)->ngaps, 1);
+	ck_assert_uint_eq(kalloc_events_perf_finish(ev, &gaps), 1);
+	ck_assert_uint_eq(gaps[0].first_seq, 7);
+	ck_assert_uint_eq(gaps[0].count, 4);
+	totals(&t);
+	ck_assert_uint_eq(t.received, 5);
+	ck_assert_uint_eq(t.lost, 6);
+	ck_assert_uint_eq(t.received + t.lost, 11);
+}
+END_TEST
+
+/* After an overrun a gap may be a refused message: LOST tells nothing more. */
+START_TEST(perf_no_trailing_guess_after_overrun)
+{
+	static const uint64_t a[] = { 0, 1 };
+	static const uint64_t b[] = { 200 };
+	const struct kalloc_perf_gap *gaps;
+	struct kalloc_perf_totals t;
+	struct kalloc_event e;
+
+	perf_message(0, a, 2, 0, 40, 0);
+	recv_perf(&e);
+	ck_assert_int_eq(kalloc_events_feed(ev, NULL, 0, 0), 0);
+	ck_assert_int_eq(recv_one(&e), 1);
+	ck_assert_int_eq(e.type, KALLOC_EVENT_OVERRUN);
+	perf_message(0, b, 1, 300, 40, 0);
+	ck_assert_uint_eq(recv_perf(&e)->gaps[0].count, 198);
+	ck_assert_uint_eq(kalloc_events_perf_finish(ev, &gaps), 0);
+	totals(&t);
+	ck_assert_uint_eq(t.lost, 198);
+	ck_assert_uint_eq(t.ring_lost, 300);
 }
 END_TEST
 
@@ -530,6 +581,8 @@ int main(void)
 	tcase_add_test(tc, perf_gaps_per_cpu);
 	tcase_add_test(tc, perf_trailing_drops);
 	tcase_add_test(tc, perf_first_message_without_records);
+	tcase_add_test(tc, perf_trailing_drops_in_lost);
+	tcase_add_test(tc, perf_no_trailing_guess_after_overrun);
 	suite_add_tcase(s, tc);
 	return kalloc_check_run(s);
 }

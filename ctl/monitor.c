@@ -694,6 +694,8 @@ static void print_perf_summary(const struct monitor *m)
 	print_u64(PRINT_ANY, "ring_dropped", " (ring drops reported %" PRIu64 ")",
 		  t.ring_lost);
 	print_u64(PRINT_ANY, "messages", " in %" PRIu64 " messages", t.messages);
+	print_u64(PRINT_ANY, "overruns", ", overruns %" PRIu64,
+		  m->src[CTL_SRC_PERF].overruns);
 	if (!m->have_end)
 		return;
 	produced = b->perf_produced - a->perf_produced;
@@ -706,13 +708,15 @@ static void print_perf_summary(const struct monitor *m)
 	print_bool(PRINT_JSON, "exact", NULL, !a->perf_active);
 	print_s64(PRINT_JSON, "unaccounted", NULL,
 		  (int64_t)(produced - t.received - t.lost));
-	if (t.received + t.lost == produced)
+	if (t.received + t.lost == produced) {
 		print_string(PRINT_FP, NULL, "%s", "; received + lost = produced");
-	else
-		printf("; received + lost != produced: %" PRId64 " unaccounted%s",
-		       (int64_t)(produced - t.received - t.lost),
-		       a->perf_active ? " (perf was recording before this monitor joined)" :
-		       " (lost after the last record of a CPU, or another listener's window)");
+		return;
+	}
+	print_s64(PRINT_FP, NULL, "; received + lost != produced: %" PRId64 " unaccounted",
+		  (int64_t)(produced - t.received - t.lost));
+	print_string(PRINT_FP, NULL, "%s", a->perf_active ?
+		     " (perf was recording before this monitor joined)" :
+		     " (lost after a CPU's last record, where no seq shows it)");
 }
 
 static void print_summary(const struct monitor *m, enum ctl_monitor_source s)
@@ -726,9 +730,13 @@ static void print_summary(const struct monitor *m, enum ctl_monitor_source s)
 	} else {
 		print_u64(PRINT_ANY, "received", " received %" PRIu64, src->received);
 		/* No seq: an overrun says messages were lost, not how many. */
-		print_u64(PRINT_ANY, "lost", " lost at least %" PRIu64, src->overruns);
+		print_u64(PRINT_JSON, "lost", NULL, src->overruns);
 	}
-	print_u64(PRINT_ANY, "overruns", " overruns %" PRIu64, src->overruns);
+	if (s != CTL_SRC_PERF)
+		print_u64(PRINT_ANY, "overruns", " overruns %" PRIu64, src->overruns);
+	if (s != CTL_SRC_PERF && src->overruns)
+		print_u64(PRINT_FP, NULL, " (at least %" PRIu64 " messages lost)",
+			  src->overruns);
 	if (src->skipped)
 		print_u64(PRINT_ANY, "skipped", " skipped %" PRIu64, src->skipped);
 	line_end();

@@ -44,6 +44,12 @@
 
 /* Messages read from one source before looking at the others again. */
 #define BATCH	64
+/*
+ * The last drain of perf reads what the flush sent, and stops when the
+ * socket is dry or after this long: a flood that goes on must not keep
+ * the monitor from stopping.
+ */
+#define LAST_DRAIN_MS	2000
 
 static const char *const source_names[CTL_NSOURCES] = {
 	[CTL_SRC_EVENTS] = KALLOC_MCGRP_EVENTS,
@@ -124,6 +130,7 @@ struct source {
 	uint64_t received;		/* messages (perf: see the library's books) */
 	uint64_t overruns;
 	uint64_t skipped;		/* malformed messages */
+	bool dry;			/* the last read found nothing waiting */
 };
 
 struct monitor {
@@ -509,8 +516,9 @@ static bool handle(struct monitor *m, enum ctl_monitor_source s,
 }
 
 /*
- * Reads up to max messages of source s (0: until none is waiting);
- * returns EXIT_OK or the exit code of a failure.
+ * Reads up to max messages of source s, or until none is waiting (then
+ * src->dry); returns EXIT_OK or the exit code of a failure. counted:
+ * messages count toward "count", and reading stops once it is reached.
  */
 static int drain(struct monitor *m, enum ctl_monitor_source s, unsigned int max,
 		 bool counted)
@@ -521,10 +529,11 @@ static int drain(struct monitor *m, enum ctl_monitor_source s, unsigned int max,
 	unsigned int n;
 	int ret;
 
-	for (n = 0; !max || n < max; n++) {
+	for (n = 0; n < max; n++) {
 		if (counted && m->stop)
 			return EXIT_OK;
 		ret = kalloc_events_recv(src->ev, &e, KALLOC_EVENTS_NONBLOCK, &err);
+		src->dry = ret == 0;
 		if (ret == 0)
 			return EXIT_OK;
 		if (ret == -EPROTO) {
@@ -649,17 +658,29 @@ static int start(struct monitor *m)
  * replies to STATS_GET with PERF_FLUSH; then every queued message is
  * read, and the books are closed (trailing ring drops become gaps).
  */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
 static int stop_perf(struct monitor *m)
 {
 	const struct kalloc_perf_gap *gaps;
 	struct kalloc_err err;
+	uint64_t deadline;
 	size_t i, n;
 	int ret;
 
 	if (kalloc_stats_flush(m->nl, m->end, &err))
 		return ctl_failed(&err);
 	m->have_end = true;
-	ret = drain(m, CTL_SRC_PERF, 0, false);
+	deadline = now_ms() + LAST_DRAIN_MS;
+	do {
+		ret = drain(m, CTL_SRC_PERF, BATCH, false);
+	} while (!ret && !m->src[CTL_SRC_PERF].dry && now_ms() < deadline);
 	if (ret)
 		return ret;
 	n = kalloc_events_perf_finish(m->src[CTL_SRC_PERF].ev, &gaps);

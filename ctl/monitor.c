@@ -142,6 +142,7 @@ struct monitor {
 	uint64_t messages;		/* toward count */
 	bool stop;
 	int sigfd, timerfd;
+	bool masked;			/* oldmask is to be restored */
 	sigset_t oldmask;
 };
 
@@ -601,6 +602,7 @@ static int open_fds(struct monitor *m)
 	sigaddset(&set, SIGTERM);
 	if (sigprocmask(SIG_BLOCK, &set, &m->oldmask))
 		goto fail;
+	m->masked = true;
 	m->sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (m->sigfd < 0)
 		goto fail;
@@ -626,7 +628,8 @@ static void close_fds(struct monitor *m)
 		close(m->timerfd);
 	if (m->sigfd >= 0)
 		close(m->sigfd);
-	sigprocmask(SIG_SETMASK, &m->oldmask, NULL);
+	if (m->masked)
+		sigprocmask(SIG_SETMASK, &m->oldmask, NULL);
 }
 
 /*
@@ -653,11 +656,6 @@ static int start(struct monitor *m)
 	return ret;
 }
 
-/*
- * Perf's last drain: the kernel sends what its rings hold before it
- * replies to STATS_GET with PERF_FLUSH; then every queued message is
- * read, and the books are closed (trailing ring drops become gaps).
- */
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -666,6 +664,11 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/*
+ * Perf's last drain: the kernel sends what its rings hold before it
+ * replies to STATS_GET with PERF_FLUSH; then every queued message is
+ * read, and the books are closed (trailing ring drops become gaps).
+ */
 static int stop_perf(struct monitor *m)
 {
 	const struct kalloc_perf_gap *gaps;

@@ -656,6 +656,14 @@ static int start(struct monitor *m)
 	return ret;
 }
 
+/* The counters at the end could not be read: the module went away? */
+static int end_failed(const struct kalloc_err *err)
+{
+	ctl_error("cannot read the kernel's counters at the end: %s%s", err->msg,
+		  err->code == -ENOENT ? " (was the kalloc module unloaded?)" : "");
+	return EXIT_FAILED;
+}
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -678,7 +686,7 @@ static int stop_perf(struct monitor *m)
 	int ret;
 
 	if (kalloc_stats_flush(m->nl, m->end, &err))
-		return ctl_failed(&err);
+		return end_failed(&err);
 	m->have_end = true;
 	deadline = now_ms() + LAST_DRAIN_MS;
 	do {
@@ -699,7 +707,7 @@ static int stop(struct monitor *m)
 	if (m->src[CTL_SRC_PERF].on)
 		return stop_perf(m);
 	if (kalloc_stats_get(m->nl, NULL, m->end, &err))
-		return ctl_failed(&err);
+		return end_failed(&err);
 	m->have_end = true;
 	return EXIT_OK;
 }

@@ -48,6 +48,7 @@ static const struct command commands[] = {
 	{ "free", &ctl_buffer, "free" },
 	{ "list", &ctl_buffer, "list" },
 	{ "show", &ctl_buffer, "show" },
+	{ "set", &ctl_buffer, "set" },
 	{ "read", &ctl_buffer, "read" },
 	{ "write", &ctl_buffer, "write" },
 	{ "check", &ctl_buffer, "check" },
@@ -58,6 +59,7 @@ static const struct command commands[] = {
 	{ "policy", &ctl_policy, NULL },
 	{ "stats", &ctl_stats, NULL },
 	{ "bench", &ctl_bench, NULL },
+	{ "vdev", &ctl_vdev, NULL },
 	{ "help", NULL, NULL },
 };
 
@@ -115,8 +117,8 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"\n"
 		"Objects: buffer (its verbs are the commands above), policy, stats,\n"
-		"bench; \"kallocctl OBJECT help\" lists an object's verbs. Without a verb,\n"
-		"buffer lists, policy and stats show, bench runs.\n"
+		"bench, vdev; \"kallocctl OBJECT help\" lists an object's verbs. Without\n"
+		"a verb, buffer lists, policy, stats and vdev show, bench runs.\n"
 		"\n"
 		"SIZE, N: bytes, or a number with a K, M, G or T suffix (powers of 1024).\n"
 		"D, DURATION: 10ms, 1.5s, 2m, 1h (a bare number is seconds).\n"

@@ -15,16 +15,28 @@
  * every create and delete, lets a dump notice that the table changed
  * under it (NLM_F_DUMP_INTR).
  *
+ * A DMA transfer of a virtual device (vdev.c) holds its buffer from
+ * submission to completion (kalloc_buffer_hold(), busy count, table lock
+ * held). An explicit BUFFER_DEL of a held buffer is refused (EBUSY, in
+ * nl_buffer.c); every other deletion (its socket closed, a flush, unload)
+ * cannot be refused, so it takes the buffer out of the table at once and
+ * leaves it an orphan that the transfer's kalloc_buffer_release() frees.
+ * The copy itself runs under the table lock, so it never interleaves with
+ * a migration, a read, a write or a deletion of the buffer.
+ *
  * Lock order (outermost first):
  *
  *   1. genetlink's cb_lock (around every handler and dump), or the
  *      netlink notifier chain's rwsem (socket release), or debugfs
  *   2. kalloc_table.lock: this mutex guards the table, every buffer in it
- *      (its memory, contents and guards), the policies' arenas and live
- *      counters, and the active policy (arena.c). Readers, writers,
- *      migrations and deletions of a buffer all hold it, so each sees the
- *      buffer entirely before or entirely after a move. A mutex, because
- *      creating a buffer allocates and zeroes memory with GFP_KERNEL.
+ *      (its memory, contents, guards and busy count), the policies' arenas
+ *      and live counters, and the active policy (arena.c). Readers,
+ *      writers, migrations, deletions and DMA transfers of a buffer all
+ *      hold it, so each sees the buffer entirely before or entirely after
+ *      a move. A mutex, because creating a buffer allocates and zeroes
+ *      memory with GFP_KERNEL. vdev.c takes it inside its own device
+ *      table lock and a device's ctl_lock, and takes a device's register
+ *      spinlock inside it (vdev.c has the whole order).
  *   3. one policy instance's ka_lock (a spinlock, alloc/), inside which
  *      nothing sleeps
  *   4. the xarray's internal spinlock
@@ -320,10 +332,16 @@ u32 kalloc_buffer_check(struct kalloc_buffer *buf)
 	return buf->guards;
 }
 
+static void kalloc_buffer_free(struct kalloc_buffer *buf)
+{
+	kalloc_mem_free(&buf->mem, buf->size, buf->id);
+	kfree(buf);
+}
+
 /*
  * Lock held. Takes buf out of the table, tells the events group why
  * (reason 0: nobody, at unload), checks its guards one last time and
- * frees it.
+ * frees it, or, if a transfer holds it, leaves that to the transfer.
  */
 void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason)
 {
@@ -341,34 +359,81 @@ void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason)
 	kalloc_table_changed();
 	if (reason)
 		kalloc_table_event(buf, KALLOC_CMD_BUFFER_DEL, reason);
-	kalloc_mem_free(&buf->mem, buf->size, buf->id);
-	kfree(buf);
+	if (buf->busy) {
+		buf->orphan = true;
+		return;
+	}
+	kalloc_buffer_free(buf);
+}
+
+/* Lock held. A transfer starts using buf: it stays until released. */
+void kalloc_buffer_hold(struct kalloc_buffer *buf)
+{
+	lockdep_assert_held(&kalloc_table.lock);
+	buf->busy++;
+}
+
+/* Lock held. A transfer is done with buf; frees it if it was deleted. */
+void kalloc_buffer_release(struct kalloc_buffer *buf)
+{
+	lockdep_assert_held(&kalloc_table.lock);
+	if (!--buf->busy && buf->orphan)
+		kalloc_buffer_free(buf);
 }
 
 /*
- * Lock held. Moves buf to policy: new memory, sealed for buf's id, the
- * contents copied, then the old memory poisoned and freed. Readers hold
- * the same lock, so they see the buffer entirely old or entirely new.
- * Returns 0, -EIO for a corrupt buffer (its contents are not to be
- * trusted, so it stays), or the allocation's error (buf unchanged).
+ * Lock held. Gives buf size bytes served by policy: new memory, sealed for
+ * buf's id, the contents copied up to the smaller size, then the old
+ * memory poisoned and freed. Readers hold the same lock, so they see the
+ * buffer entirely old or entirely new. Returns 0; -EIO for a corrupt
+ * buffer (its contents are not to be trusted, so it stays); -ENOSPC for a
+ * growth over the budget or a size the policy cannot serve, with *why;
+ * -ENOMEM. On failure buf is unchanged.
  */
-int kalloc_buffer_move(struct kalloc_buffer *buf, unsigned int policy)
+int kalloc_buffer_reshape(struct kalloc_buffer *buf, u64 size,
+			  unsigned int policy, struct kalloc_refusal *why)
 {
+	struct kalloc_table *t = &kalloc_table;
 	struct kalloc_no_room room;
 	struct kalloc_mem mem;
 	int err;
 
-	lockdep_assert_held(&kalloc_table.lock);
+	lockdep_assert_held(&t->lock);
 	if (kalloc_buffer_check(buf))
 		return -EIO;
-	err = kalloc_mem_alloc(&mem, policy, buf->size, buf->id, &room);
+	if (size > buf->size && size - buf->size > t->budget - t->used)
+		return kalloc_refuse(why, -ENOSPC, KALLOC_BUFFER_A_SIZE,
+				     "KALLOC_BUFFER_A_SIZE exceeds the remaining budget",
+				     KALLOC_COOKIE_BUDGET, t->budget - t->used,
+				     t->budget);
+	err = kalloc_mem_alloc(&mem, policy, size, buf->id, &room);
+	if (err == -ENOSPC)
+		return kalloc_refuse(why, err, KALLOC_BUFFER_A_SIZE,
+				     "KALLOC_BUFFER_A_SIZE is more than the policy can serve now",
+				     KALLOC_COOKIE_LARGEST, room.largest,
+				     room.limit);
 	if (err)
-		return err;
-	memcpy(kalloc_mem_data(&mem), kalloc_mem_data(&buf->mem), buf->size);
+		return kalloc_refuse(why, err, KALLOC_BUFFER_A_SIZE,
+				     "KALLOC_BUFFER_A_SIZE: cannot allocate that much kernel memory",
+				     0, 0, 0);
+	memcpy(kalloc_mem_data(&mem), kalloc_mem_data(&buf->mem),
+	       min(size, buf->size));
 	kalloc_mem_free(&buf->mem, buf->size, buf->id);
+	if (mem.policy != buf->mem.policy)
+		kalloc_perf(KALLOC_PERF_MIGRATE, policy, buf->id, size, 0);
 	buf->mem = mem;
-	kalloc_perf(KALLOC_PERF_MIGRATE, policy, buf->id, buf->size, 0);
+	t->used = t->used - buf->size + size;
+	buf->size = size;
+	kalloc_table_changed();
 	return 0;
+}
+
+/* Lock held. Moves buf to policy, keeping its size: see above. */
+int kalloc_buffer_move(struct kalloc_buffer *buf, unsigned int policy)
+{
+	struct kalloc_refusal why;
+
+	return kalloc_buffer_reshape(buf, buf->size, policy, &why);
 }
 
 /*

@@ -41,6 +41,7 @@
 #include "meminfo.h"
 #include "monitor.h"
 #include "stats.h"
+#include "vdev.h"
 
 /* Messages read from one source before looking at the others again. */
 #define BATCH	64
@@ -252,10 +253,60 @@ static void print_buffer_event(const struct monitor *m,
 		[KALLOC_EVENT_BUFFER_NEW] = { "buffer_new", "BUFFER_NEW" },
 		[KALLOC_EVENT_BUFFER_DEL] = { "buffer_del", "BUFFER_DEL" },
 		[KALLOC_EVENT_BUFFER_CHECK] = { "buffer_check", "BUFFER_CHECK" },
+		[KALLOC_EVENT_BUFFER_SET] = { "buffer_set", "BUFFER_SET" },
 	};
 
 	line_start(m, kinds[e->type].type, kinds[e->type].tag);
 	buffer_members(&e->buffer);
+	line_end();
+}
+
+static void vdev_members(const struct kalloc_vdev_info *v)
+{
+	char status[64], control[64], timer[32];
+
+	print_uint(PRINT_ANY, "id", " id %u", v->id);
+	print_string(PRINT_ANY, "name", " name %s", v->name);
+	print_uint(PRINT_ANY, "minor", " minor %u", v->minor);
+	print_uint(PRINT_ANY, "window_bytes", " window %u", v->size);
+	print_string(PRINT_ANY, "status_flags", " status %s",
+		     ctl_vdev_status_words(v->status, status, sizeof(status)));
+	print_string(PRINT_ANY, "control_flags", " control %s",
+		     ctl_vdev_control_words(v->control, control,
+					    sizeof(control)));
+	print_u64(PRINT_JSON, "timer_ns", NULL, v->timer_ns);
+	if (v->timer_ns)
+		print_string(PRINT_FP, NULL, " timer %s",
+			     ctl_vdev_period_text(v->timer_ns, timer,
+						  sizeof(timer)));
+	print_u64(PRINT_ANY, "irq_count", " irqs %" PRIu64, v->irq_count);
+	print_u64(PRINT_ANY, "dma_completed", " dma %" PRIu64, v->dma_completed);
+	print_u64(PRINT_ANY, "dma_failed", "/%" PRIu64, v->dma_failed);
+	if (*v->owner)
+		print_string(PRINT_ANY, "owner", " owner %s", v->owner);
+	if (v->dma_seq) {
+		print_u64(PRINT_ANY, "dma_seq", " transfer %" PRIu64, v->dma_seq);
+		print_uint(PRINT_ANY, "dma_bytes", " bytes %u", v->dma_bytes);
+		print_uint(PRINT_ANY, "dma_error", " error %u", v->dma_error);
+	}
+}
+
+/* The device events: one type per command, as the buffer events. */
+static void print_vdev_event(const struct monitor *m,
+			     const struct kalloc_event *e)
+{
+	static const struct {
+		const char *type, *tag;
+	} kinds[] = {
+		[KALLOC_CMD_VDEV_NEW] = { "vdev_new", "VDEV_NEW" },
+		[KALLOC_CMD_VDEV_DEL] = { "vdev_del", "VDEV_DEL" },
+		[KALLOC_CMD_VDEV_SET] = { "vdev_set", "VDEV_SET" },
+		[KALLOC_CMD_VDEV_IRQ] = { "vdev_irq", "VDEV_IRQ" },
+		[KALLOC_CMD_VDEV_DMA] = { "vdev_dma", "VDEV_DMA" },
+	};
+
+	line_start(m, kinds[e->cmd].type, kinds[e->cmd].tag);
+	vdev_members(&e->vdev);
 	line_end();
 }
 
@@ -443,26 +494,40 @@ static void print_overrun(const struct monitor *m, enum ctl_monitor_source s)
 	line_end();
 }
 
-/* After an overrun of "events": the buffers as they are now. */
+/* After an overrun of "events": the buffers and devices as they are now. */
 static int resync(struct monitor *m)
 {
 	struct kalloc_buffer_info *bufs;
+	struct kalloc_vdev_info *devs;
 	struct kalloc_err err;
-	size_t n, i;
+	size_t n, ndevs, i;
 
 	if (kalloc_buffer_list(m->nl, &bufs, &n, &err))
 		return ctl_failed(&err);
+	if (kalloc_vdev_list(m->nl, &devs, &ndevs, &err))
+		goto free_bufs;
 	for (i = 0; i < n; i++) {
 		line_start(m, "buffer", "BUFFER");
 		buffer_members(&bufs[i]);
 		line_end();
 	}
+	for (i = 0; i < ndevs; i++) {
+		line_start(m, "vdev", "VDEV");
+		vdev_members(&devs[i]);
+		line_end();
+	}
+	free(devs);
 	free(bufs);
 	line_start(m, "resync", "RESYNC");
 	print_string(PRINT_ANY, "source", " %s:", KALLOC_MCGRP_EVENTS);
 	print_u64(PRINT_ANY, "buffers", " %" PRIu64 " buffers", n);
+	print_u64(PRINT_ANY, "devices", ", %" PRIu64 " devices", ndevs);
 	line_end();
 	return EXIT_OK;
+
+free_bufs:
+	free(bufs);
+	return ctl_failed(&err);
 }
 
 /* ---- receiving -------------------------------------------------------- */
@@ -493,7 +558,11 @@ static bool handle(struct monitor *m, enum ctl_monitor_source s,
 	case KALLOC_EVENT_BUFFER_NEW:
 	case KALLOC_EVENT_BUFFER_DEL:
 	case KALLOC_EVENT_BUFFER_CHECK:
+	case KALLOC_EVENT_BUFFER_SET:
 		print_buffer_event(m, e);
+		break;
+	case KALLOC_EVENT_VDEV:
+		print_vdev_event(m, e);
 		break;
 	case KALLOC_EVENT_POLICY_SET:
 		print_policy_event(m, &e->policy);

@@ -82,7 +82,7 @@ static const char *direction_word(uint32_t dir)
 }
 
 /* "1ms", "100us", "1.5s" is not taken: periods are whole units. */
-static const char *period_text(uint64_t ns, char *buf, size_t len)
+const char *ctl_vdev_period_text(uint64_t ns, char *buf, size_t len)
 {
 	if (ns && ns % 1000000000 == 0)
 		snprintf(buf, len, "%" PRIu64 "s", ns / 1000000000);
@@ -278,7 +278,7 @@ static void cells_of(const struct kalloc_vdev_info *v, struct vdev_cells *c)
 	ctl_vdev_status_words(v->status, c->status, sizeof(c->status));
 	ctl_vdev_control_words(v->control, c->control, sizeof(c->control));
 	if (v->control & KALLOC_VDEV_CONTROL_TIMER_ENABLE)
-		period_text(v->timer_ns, c->timer, sizeof(c->timer));
+		ctl_vdev_period_text(v->timer_ns, c->timer, sizeof(c->timer));
 	else
 		snprintf(c->timer, sizeof(c->timer), "-");
 	snprintf(c->irqs, sizeof(c->irqs), "%" PRIu64, v->irq_count);

@@ -37,6 +37,9 @@ struct ctl_vdev_set_args {
 int ctl_vdev_set_parse(int argc, char **argv, struct ctl_vdev_set_args *a);
 int ctl_vdev_dma_parse(int argc, char **argv, struct kalloc_vdev_dma_spec *d);
 
+/* A period as whole units: "1ms", "100us", "7ns". */
+const char *ctl_vdev_period_text(uint64_t ns, char *buf, size_t len);
+
 /* "ready,irq-pending" or "-"; "enable,irq-enable" or "-". */
 const char *ctl_vdev_status_words(uint32_t status, char *buf, size_t len);
 const char *ctl_vdev_control_words(uint32_t control, char *buf, size_t len);

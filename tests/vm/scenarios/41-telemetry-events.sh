@@ -46,6 +46,26 @@ assert_eq "$(ndjson_type "$T/ev.ndjson" summary | jq -c '{source, received, lost
 	'{"source":"events","received":7,"lost":0,"overruns":0}' "the summary"
 expect_ok kallocctl policy set kmalloc
 
+step "a resize and a device's life are events too"
+monitor_bg "$T/dev.ndjson" "${NOBODY[@]}" kallocctl -j monitor events
+expect_ok kallocctl alloc r 4K
+expect_ok kallocctl buffer set r size 8K
+expect_ok kallocctl vdev add mon0
+expect_ok kallocctl vdev irq mon0
+expect_ok kallocctl vdev del mon0
+expect_ok kallocctl free r
+poll 10 grep -q vdev_del "$T/dev.ndjson" || fail "no vdev_del: $(cat "$T/dev.ndjson")"
+poll 10 sh -c "grep -q '\"buffer_del\"' '$T/dev.ndjson'" || fail "no buffer_del"
+monitor_stop
+cat "$T/dev.ndjson"
+assert_eq "$(jq -r 'select(.type != "summary") | [.type, .name, .size // .irq_count] | join(" ")' "$T/dev.ndjson")" \
+	"buffer_new r 4096
+buffer_set r 8192
+vdev_new mon0 0
+vdev_irq mon0 1
+vdev_del mon0 1
+buffer_del r 8192" "the resize and the device's events, in order"
+
 step "text, with timestamps: one line per event in the manner of ip monitor"
 monitor_bg "$T/ev.txt" kallocctl -t monitor
 expect_ok kallocctl alloc web0 4096 policy slab
@@ -74,7 +94,7 @@ grep -v '"type":"buffer"' "$T/over.ndjson"
 assert_eq "$(ndjson_type "$T/over.ndjson" overrun | jq -c .)" \
 	'{"type":"overrun","source":"events"}' "the overrun line"
 assert_eq "$(ndjson_type "$T/over.ndjson" resync | jq -c .)" \
-	'{"type":"resync","source":"events","buffers":40}' "the resync line"
+	'{"type":"resync","source":"events","buffers":40,"devices":0}' "the resync line"
 assert_eq "$(ndjson_type "$T/over.ndjson" buffer | jq -r .name | sort -V | tr '\n' ' ')" \
 	"$(seq -f 'o%g' 1 40 | tr '\n' ' ')" "the buffers listed"
 assert_eq "$(ndjson_type "$T/over.ndjson" summary | jq -c '{overruns, lost}')" \

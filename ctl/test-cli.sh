@@ -105,8 +105,9 @@ vdev_add="NAME [size N] [timer PERIOD] [owner TAG]"
 vdev_dma="NAME (to-device|from-device) BUFFER [offset N] [device-offset N] [length N] [nowait]"
 run 2 vdev add && error_is "usage: kallocctl vdev add $vdev_add"
 run 2 vdev add d size 0 && error_is 'invalid size "0": a window has at least 1 byte'
-run 2 vdev add d timer 1h &&
-	error_is 'invalid period "1h": expected a number with a unit, ns, us, ms or s'
+run 2 vdev add d timer 1d &&
+	error_is 'invalid period "1d": expected a duration such as 100us, 1ms or 1.5s'
+run 2 vdev add d timer 99999999999h && error_is 'invalid period "99999999999h": too long'
 run 2 vdev set d && error_is "usage: kallocctl vdev set NAME SETTING..."
 run 2 vdev set d turbo &&
 	error_is "unknown setting \"turbo\"; usage: kallocctl vdev set NAME SETTING..."

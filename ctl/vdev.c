@@ -99,25 +99,15 @@ const char *ctl_vdev_period_text(uint64_t ns, char *buf, size_t len)
 
 int ctl_parse_period(const char *s, uint64_t *ns)
 {
-	static const struct { const char *unit; uint64_t mul; } units[] = {
-		{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
-		{ "s", 1000000000 },
-	};
-	uint64_t v;
-	char *end;
-	size_t i;
+	int ret = kalloc_parse_duration_ns(s, ns);
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end != s && *s >= '0' && *s <= '9' && !errno)
-		for (i = 0; i < ARRAY_SIZE(units); i++)
-			if (!strcmp(end, units[i].unit) &&
-			    v <= UINT64_MAX / units[i].mul) {
-				*ns = v * units[i].mul;
-				return EXIT_OK;
-			}
-	ctl_error("invalid period \"%s\": expected a number with a unit, ns, us, ms or s",
-		  s);
+	if (!ret)
+		return EXIT_OK;
+	if (ret == -ERANGE)
+		ctl_error("invalid period \"%s\": too long", s);
+	else
+		ctl_error("invalid period \"%s\": expected a duration such as 100us, 1ms or 1.5s",
+			  s);
 	return EXIT_USAGE;
 }
 

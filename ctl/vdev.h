@@ -17,8 +17,9 @@
 	"NAME (to-device|from-device) BUFFER [offset N] [device-offset N] [length N] [nowait]"
 
 /*
- * A period: a number with a unit, ns, us, ms or s ("1ms", "100us"); a
- * bare number is nanoseconds. Returns 0, or prints a usage error.
+ * A period: a duration (kalloc_parse_duration_ns(): "100us", "1ms",
+ * "1.5s"; a bare number is seconds) in nanoseconds. Returns 0, or prints
+ * a usage error.
  */
 int ctl_parse_period(const char *s, uint64_t *ns);
 

@@ -583,12 +583,14 @@ int kalloc_parse_uint(const char *s, uint64_t max, uint64_t *out);
 const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len);
 
 /*
- * Durations (duration.c): "10ms", "1s", "2m", "1h", "1.5s"; a bare number
- * is seconds. Into milliseconds: 0, -EINVAL for text that is not a
- * duration or not a whole number of milliseconds, -ERANGE past 64 bits.
+ * Durations (duration.c): "100us", "10ms", "1s", "2m", "1h", "1.5s" (units
+ * ns, us, ms, s, m, h); a bare number is seconds. Into milliseconds, or
+ * nanoseconds with _ns: 0, -EINVAL for text that is not a duration or not
+ * a whole number of the result's unit, -ERANGE past 64 bits of it.
  * kalloc_format_duration() writes the largest exact unit: "1h", "1500ms".
  */
 int kalloc_parse_duration(const char *s, uint64_t *ms);
+int kalloc_parse_duration_ns(const char *s, uint64_t *ns);
 const char *kalloc_format_duration(uint64_t ms, char *buf, size_t len);
 
 /* 0 if name is a valid buffer name (see the uapi header), else -EINVAL/-ERANGE. */

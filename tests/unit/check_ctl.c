@@ -555,15 +555,18 @@ START_TEST(vdev_periods)
 	ck_assert_uint_eq(ns, 100000);
 	ck_assert_int_eq(ctl_parse_period("2s", &ns), EXIT_OK);
 	ck_assert_uint_eq(ns, 2000000000);
-	ck_assert_int_eq(ctl_parse_period("250000", &ns), EXIT_OK);
-	ck_assert_uint_eq(ns, 250000);
+	/* One grammar with the other durations: a bare number is seconds. */
+	ck_assert_int_eq(ctl_parse_period("2", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 2000000000);
+	ck_assert_int_eq(ctl_parse_period("1.5ms", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 1500000);
 	ck_assert_int_eq(ctl_parse_period("7ns", &ns), EXIT_OK);
 	ck_assert_uint_eq(ns, 7);
 	ck_assert_int_eq(ctl_parse_period("", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("ms", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("-1ms", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("1 ms", &ns), EXIT_USAGE);
-	ck_assert_int_eq(ctl_parse_period("1h", &ns), EXIT_USAGE);
+	ck_assert_int_eq(ctl_parse_period("1d", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("18446744073709551615s", &ns),
 			 EXIT_USAGE);
 }

@@ -69,7 +69,7 @@ START_TEST(test_invalid)
 {
 	static const char *const bad[] = {
 		"", " 1s", "1s ", "1 s", "-1s", "+1s", "1S", "1sec", "1ms2",
-		"s", "ms", "1.", ".5s", "1..5s", "1us", "1d", "0x10", "1e3",
+		"s", "ms", "1.", ".5s", "1..5s", "1d", "1Us", "0x10", "1e3",
 		"1m30s", "abc",
 	};
 	size_t i;
@@ -88,6 +88,39 @@ START_TEST(test_range)
 	fails_with("99999999999999999999999s", -ERANGE);
 	/* Syntax before magnitude. */
 	fails_with("99999999999999999999999x", -EINVAL);
+}
+END_TEST
+
+static void ns_as(const char *s, uint64_t want)
+{
+	uint64_t ns = 12345;
+	int ret = kalloc_parse_duration_ns(s, &ns);
+
+	ck_assert_msg(ret == 0, "\"%s\": ret %d", s, ret);
+	ck_assert_msg(ns == want, "\"%s\": %llu ns, want %llu", s,
+		      (unsigned long long)ns, (unsigned long long)want);
+}
+
+/* The same grammar in nanoseconds: a device timer's period. */
+START_TEST(test_nanoseconds)
+{
+	uint64_t ns = 12345;
+
+	ns_as("7ns", 7);
+	ns_as("100us", 100000);
+	ns_as("1.5us", 1500);
+	ns_as("1ms", 1000000);
+	ns_as("2", 2000000000);
+	ns_as("0.000000001s", 1);
+	ns_as("1h", 3600000000000ULL);
+	ns_as("0.5h", 1800000000000ULL);
+	ns_as("18446744073709551615ns", UINT64_MAX);
+	ck_assert_int_eq(kalloc_parse_duration_ns("1.5ns", &ns), -EINVAL);
+	ck_assert_int_eq(kalloc_parse_duration_ns("18446744073709551616ns", &ns),
+			 -ERANGE);
+	ck_assert_int_eq(kalloc_parse_duration_ns("18446744074s", &ns), -ERANGE);
+	ck_assert_int_eq(kalloc_parse_duration_ns("1 us", &ns), -EINVAL);
+	ck_assert_uint_eq(ns, 12345);
 }
 END_TEST
 
@@ -125,6 +158,7 @@ int main(void)
 	tcase_add_test(tc, test_fractions);
 	tcase_add_test(tc, test_invalid);
 	tcase_add_test(tc, test_range);
+	tcase_add_test(tc, test_nanoseconds);
 	tcase_add_test(tc, test_format);
 	suite_add_tcase(s, tc);
 	return kalloc_check_run(s);

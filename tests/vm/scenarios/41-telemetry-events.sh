@@ -58,7 +58,7 @@ poll 10 grep -q vdev_del "$T/dev.ndjson" || fail "no vdev_del: $(cat "$T/dev.ndj
 poll 10 sh -c "grep -q '\"buffer_del\"' '$T/dev.ndjson'" || fail "no buffer_del"
 monitor_stop
 cat "$T/dev.ndjson"
-assert_eq "$(jq -r 'select(.type != "summary") | [.type, .name, .size // .irq_count] | join(" ")' "$T/dev.ndjson")" \
+assert_eq "$(jq -r 'select(.type | IN("start", "summary") | not) | [.type, .name, .size // .irq_count] | join(" ")' "$T/dev.ndjson")" \
 	"buffer_new r 4096
 buffer_set r 8192
 vdev_new mon0 0

@@ -611,7 +611,7 @@ const struct ctl_object ctl_vdev = {
 	.notes =
 		"SETTING is enable, disable, irq-enable, irq-disable, timer PERIOD (which\n"
 		"also sets TIMER_ENABLE), timer off or reset; one call may take several.\n"
-		"PERIOD is a number with a unit, ns, us, ms or s (at least 100us); N is\n"
+		"PERIOD is a duration, 100us to 60s (ns, us, ms, s, m, h; 1.5ms); N is\n"
 		"bytes, with an optional K, M, G or T suffix. from-device copies the\n"
 		"window into BUFFER, to-device BUFFER into the window; without a length,\n"
 		"as much as fits in both. See kalloc-vdev(4).\n",

@@ -6,6 +6,10 @@
 #   make check      deps + build + every test (unit, allocator, VM scenarios)
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
+#   make fuzz-kernel  the policy-aware netlink fuzzer against kalloc.ko in
+#                   the VM for SECONDS= (default 600) per caller, SEED=
+#   make reliability  docs/reliability.md from the last VM runs (make check
+#                   writes it at the end)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
 #   make install    DESTDIR= PREFIX= honoured
 #
@@ -26,7 +30,8 @@ export PREFIX DESTDIR
 USER_DIRS := lib ctl agentd
 
 .PHONY: all kernel user $(USER_DIRS) deps install uninstall check unit \
-	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean
+	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean \
+	gauntlet fuzz-kernel reliability
 
 all: kernel user
 
@@ -41,6 +46,12 @@ lib:
 ctl agentd: lib
 	$(MAKE) -C $@
 
+# The kernel gauntlet's programs (tests/gauntlet): fuzzer, fault
+# injection, stress, lifecycle. Installed with the rest (below) as
+# installed tests, because the VM harness stages what `make install` writes.
+gauntlet:
+	$(MAKE) -C tests/gauntlet
+
 deps:
 	@$(TOP)/tests/deps.sh
 
@@ -54,6 +65,7 @@ install: all
 	install -m 0644 systemd/kalloc.conf $(DESTDIR)/etc/modules-load.d/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0644 man/kallocctl.8 man/kallocd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(MAKE) -C tests/gauntlet install
 
 # The README's test command: every test there is.
 check: deps
@@ -85,6 +97,21 @@ lint:
 vm-check: all
 	tests/vm/run --scenarios
 
+# The fuzzer for as long as asked: SECONDS per caller (root, unprivileged,
+# user namespace, user+network namespace), in the VM (tests/gauntlet/).
+SECONDS ?= 600
+SEED ?= 1
+fuzz-kernel: all
+	KALLOC_FUZZ_SECONDS=$(SECONDS) KALLOC_FUZZ_SEED=$(SEED) \
+	KALLOC_VM_SCENARIO_TIMEOUT=$$(( $(SECONDS) * 5 + 600 )) \
+	KALLOC_VM_TIMEOUT=$$(( $(SECONDS) * 5 + 900 )) \
+		tests/vm/run --scenarios 30-fuzz
+
+# The scorecard, from the results the last VM runs left in tests/vm/out.
+reliability:
+	tests/gauntlet/scorecard > docs/reliability.md.tmp
+	mv docs/reliability.md.tmp docs/reliability.md
+
 # The README's main job.
 demo: deps
 	$(MAKE) all
@@ -92,5 +119,5 @@ demo: deps
 
 clean:
 	$(MAKE) -C kernel clean KDIR=$(KDIR)
-	for d in $(USER_DIRS) alloc tests/unit; do $(MAKE) -C $$d clean; done
+	for d in $(USER_DIRS) alloc tests/unit tests/gauntlet; do $(MAKE) -C $$d clean; done
 	rm -rf tests/vm/out

@@ -46,7 +46,8 @@ nobody() {
 
 # fuzz CALLER COUNT [WRAPPER...]: one run; its JSON and log go to results.
 fuzz() {
-	local caller=$1 count=$2 json=$w/fuzz-$caller.json log=$w/fuzz-$caller.log
+	local caller=$1 count=$2
+	local json=$w/fuzz-$caller.json log=$w/fuzz-$caller.log
 	local -a extra=() n=(--count "$count")
 
 	shift 2

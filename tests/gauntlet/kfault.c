@@ -1056,8 +1056,13 @@ static void walk(const struct exemplar *ex, struct ex_result *r)
 		judge(ex, &s0, &s1, &o);
 		kc_state_free(&s0);
 		kc_state_free(&s1);
-		if (o.ack_lost || o.timed_out) {
-			/* Its socket may hold an error or half a dump: a new one. */
+		if (o.ack_lost || o.timed_out || o.error || o.send_failed) {
+			/*
+			 * Its socket may hold an error, or a dump the core left
+			 * running after a failed pass (the next dump would be
+			 * EBUSY): a new one. After the snapshot, so that a buffer
+			 * it owned (F_SOCKET) was seen.
+			 */
 			err = reopen_request_socket();
 			if (err)
 				finding("N=%d: reopening the socket: %s", n, gnl_errname(err));

@@ -27,7 +27,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
 
-USER_DIRS := lib ctl agentd
+USER_DIRS := lib plan ctl agentd
 
 .PHONY: all kernel user $(USER_DIRS) deps install uninstall check unit \
 	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean \
@@ -40,10 +40,10 @@ kernel:
 
 user: $(USER_DIRS)
 
-lib:
-	$(MAKE) -C lib
+lib plan:
+	$(MAKE) -C $@
 
-ctl agentd: lib
+ctl agentd: lib plan
 	$(MAKE) -C $@
 
 # The kernel gauntlet's programs (tests/gauntlet): fuzzer, fault
@@ -76,7 +76,7 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) vm-check
 
-unit: lib
+unit: lib plan ctl
 	$(MAKE) -C tests/unit check
 
 alloc-check:

@@ -7,11 +7,16 @@
  * ======
  *
  * One thread, one epoll loop, one named callback per file descriptor
- * (teamd style): a signalfd (SIGHUP reloads, SIGTERM/SIGINT stop) and,
- * when systemd asks for it, a timerfd that pings the watchdog at half
- * its interval. The netlink events socket will join the same loop.
+ * (teamd style, loop.c): a signalfd (SIGHUP reloads, SIGTERM/SIGINT stop)
+ * and, when systemd asks for it, a timerfd that pings the watchdog at
+ * half its interval (notify.c). The netlink events socket will join the
+ * same loop.
  *
- * A reload is: parse every plan file (lib/plan.c), and only if the whole
+ * Files: kallocd.c (this: modes, reload, signals), loop.c, notify.c,
+ * log.c, reconcile.c, owned.c. Each includes only the headers below it;
+ * log.h includes nothing of kallocd's, so the graph has no cycle.
+ *
+ * A reload is: parse every plan file (plan/), and only if the whole
  * plan is free of errors, reconcile (reconcile.c). A broken plan applies
  * nothing: every error is logged as "file:line:col: message", STATUS=
  * says so, and the kernel keeps what the previous plan made.
@@ -41,18 +46,21 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
-#include <systemd/sd-daemon.h>
 
-#include "kallocd.h"
+#include "log.h"
+#include "loop.h"
+#include "notify.h"
+#include "owned.h"
+#include "plan.h"
+#include "reconcile.h"
 
 #define KD_STATE_FILE		"/run/kallocd/owned"
 /* sival_int of a SIGHUP sent by "kallocd --reload": answer it. */
@@ -68,48 +76,11 @@ enum kd_outcome { KD_APPLIED, KD_PLAN_ERROR, KD_KERNEL_ERROR };
 struct kallocd {
 	const char *plan_dir;
 	const char *state_path;
-	int epfd;
-	bool stop;
+	struct kd_loop loop;
 	bool applied_once;
 	struct kd_owned owned;
 	char status[KD_STATUS_MAX];
 };
-
-struct kd_watch {
-	const char *name;
-	int fd;
-	int (*cb)(struct kallocd *kd, struct kd_watch *w);
-};
-
-/* ---- logging ---------------------------------------------------------- */
-
-static bool log_prefix;
-
-/* journald reads our stderr iff JOURNAL_STREAM names it (systemd.exec(5)). */
-void kd_log_init(void)
-{
-	const char *js = getenv("JOURNAL_STREAM");
-	unsigned long long dev, ino;
-	struct stat st;
-
-	log_prefix = js && sscanf(js, "%llu:%llu", &dev, &ino) == 2 &&
-		     !fstat(STDERR_FILENO, &st) && st.st_dev == dev &&
-		     st.st_ino == ino;
-}
-
-void kd_log(int prio, const char *fmt, ...)
-{
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (log_prefix)
-		fprintf(stderr, "<%d>%s\n", prio, line);
-	else
-		fprintf(stderr, "kallocd: %s\n", line);
-}
 
 /* ---- plan and reconcile ----------------------------------------------- */
 
@@ -219,14 +190,15 @@ static void on_sighup(struct kallocd *kd, const struct signalfd_siginfo *si)
 	enum kd_outcome out;
 
 	kd_log(LOG_INFO, "SIGHUP: reloading %s", kd->plan_dir);
-	sd_notify(0, "RELOADING=1");
+	kd_notify_reloading();
 	out = reload(kd);
-	sd_notifyf(0, "READY=1\nSTATUS=%s", kd->status);
+	kd_notify_ready(kd->status);
 	answer_reloader(si, out);
 }
 
-static int on_signal(struct kallocd *kd, struct kd_watch *w)
+static int on_signal(struct kd_watch *w)
 {
+	struct kallocd *kd = w->ctx;
 	struct signalfd_siginfo si;
 	ssize_t n = read(w->fd, &si, sizeof(si));
 
@@ -240,38 +212,27 @@ static int on_signal(struct kallocd *kd, struct kd_watch *w)
 	case SIGINT:
 		kd_log(LOG_INFO, "%s: stopping; buffers stay in the kernel",
 		       strsignal(si.ssi_signo));
-		sd_notify(0, "STOPPING=1");
-		kd->stop = true;
+		kd_notify_stopping();
+		kd_loop_stop(&kd->loop);
 		break;
 	}
 	return 0;
 }
 
-static int on_watchdog(struct kallocd *kd, struct kd_watch *w)
+static int on_watchdog(struct kd_watch *w)
 {
 	uint64_t ticks;
 
-	(void)kd;
 	if (read(w->fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return -errno;
-	sd_notify(0, "WATCHDOG=1");
+	kd_notify_watchdog();
 	return 0;
 }
 
 /* ---- event loop setup ------------------------------------------------- */
 
-static int add_watch(struct kallocd *kd, struct kd_watch *w)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = w };
-
-	if (w->fd < 0)
-		return -errno;
-	if (epoll_ctl(kd->epfd, EPOLL_CTL_ADD, w->fd, &ev))
-		return -errno;
-	return 0;
-}
-
-static int open_signalfd(void)
+/* The signals kallocd handles, as a file descriptor in *fdp. */
+static int open_signalfd(int *fdp)
 {
 	sigset_t set;
 
@@ -280,89 +241,40 @@ static int open_signalfd(void)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -1;
-	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-}
-
-/* *fdp = -1 when systemd has no watchdog for us. */
-static int open_watchdog(int *fdp)
-{
-	struct itimerspec its = { 0 };
-	uint64_t usec = 0;
-	int fd;
-
-	*fdp = -1;
-	if (sd_watchdog_enabled(0, &usec) <= 0 || !usec)
-		return 0;
-	usec /= 2;
-	its.it_interval.tv_sec = usec / 1000000;
-	its.it_interval.tv_nsec = (usec % 1000000) * 1000;
-	its.it_value = its.it_interval;
-	fd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-	if (fd < 0)
 		return -errno;
-	if (timerfd_settime(fd, 0, &its, NULL)) {
-		close(fd);
-		return -errno;
-	}
-	kd_log(LOG_INFO, "watchdog: pinging every %llu ms",
-	       (unsigned long long)usec / 1000);
-	*fdp = fd;
-	return 0;
-}
-
-static int loop(struct kallocd *kd)
-{
-	struct epoll_event ev[4];
-	struct kd_watch *w;
-	int n, i, rc;
-
-	while (!kd->stop) {
-		n = epoll_wait(kd->epfd, ev, 4, -1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		for (i = 0; i < n; i++) {
-			w = ev[i].data.ptr;
-			rc = w->cb(kd, w);
-			if (rc) {
-				kd_log(LOG_ERR, "%s: %s", w->name, strerror(-rc));
-				return rc;
-			}
-		}
-	}
-	return 0;
+	*fdp = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	return *fdp < 0 ? -errno : 0;
 }
 
 static int serve(struct kallocd *kd)
 {
-	struct kd_watch sig = { "signals", -1, on_signal };
-	struct kd_watch wd = { "watchdog", -1, on_watchdog };
+	struct kd_watch sig = { "signals", -1, on_signal, kd };
+	struct kd_watch wd = { "watchdog", -1, on_watchdog, kd };
 	int rc;
 
-	kd->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (kd->epfd < 0)
-		return -errno;
-	sig.fd = open_signalfd();
-	rc = add_watch(kd, &sig);
+	rc = kd_loop_init(&kd->loop);
 	if (rc)
-		goto out_close;
-	rc = open_watchdog(&wd.fd);
+		return rc;
+	rc = open_signalfd(&sig.fd);
+	if (!rc)
+		rc = kd_loop_add(&kd->loop, &sig);
+	if (rc)
+		goto close_fds;
+	rc = kd_notify_watchdog_timer(&wd.fd);
 	if (!rc && wd.fd >= 0)
-		rc = add_watch(kd, &wd);
+		rc = kd_loop_add(&kd->loop, &wd);
 	if (rc)
-		goto out_close;
+		goto close_fds;
 	reload(kd);
-	sd_notifyf(0, "READY=1\nSTATUS=%s", kd->status);
+	kd_notify_ready(kd->status);
 	kd_log(LOG_INFO, "ready: %s", kd->status);
-	rc = loop(kd);
-out_close:
+	rc = kd_loop_run(&kd->loop);
+close_fds:
 	if (wd.fd >= 0)
 		close(wd.fd);
 	if (sig.fd >= 0)
 		close(sig.fd);
-	close(kd->epfd);
+	kd_loop_fini(&kd->loop);
 	return rc;
 }
 

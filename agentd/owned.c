@@ -16,7 +16,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "kallocd.h"
+#include "kalloc.h"
+#include "owned.h"
 
 void kd_owned_clear(struct kd_owned *o)
 {

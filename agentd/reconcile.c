@@ -3,7 +3,7 @@
  * reconcile.c - make the kernel hold the plan.
  *
  * The decision (what to create, recreate, delete, adopt or leave alone)
- * is kalloc_plan_diff() in lib/plan.c, a pure function with unit tests.
+ * is kalloc_plan_diff() in plan/diff.c, a pure function with unit tests.
  * This file only carries the actions out over netlink, logs one line per
  * change, and works out which buffers kallocd owns afterwards:
  *
@@ -21,7 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kallocd.h"
+#include "kalloc.h"
+#include "log.h"
+#include "reconcile.h"
 
 struct session {
 	struct kalloc_nl *nl;
@@ -71,10 +73,11 @@ static bool do_forget(struct session *s, const struct kalloc_plan_action *a)
 
 static bool do_create(struct session *s, const struct kalloc_plan_action *a)
 {
+	struct kalloc_buffer_spec spec = { .name = a->name, .size = a->size };
 	struct kalloc_err err = { 0 };
 	char sz[32];
 
-	if (kalloc_buffer_new(s->nl, a->name, a->size, NULL, &err)) {
+	if (kalloc_buffer_new(s->nl, &spec, NULL, &err)) {
 		failed(s, "create", a->name, &err);
 		return false;
 	}
@@ -87,6 +90,7 @@ static bool do_create(struct session *s, const struct kalloc_plan_action *a)
 
 static bool do_recreate(struct session *s, const struct kalloc_plan_action *a)
 {
+	struct kalloc_buffer_spec spec = { .name = a->name, .size = a->size };
 	struct kalloc_err err = { 0 };
 	char from[32], to[32];
 	int rc;
@@ -96,7 +100,7 @@ static bool do_recreate(struct session *s, const struct kalloc_plan_action *a)
 		failed(s, "delete (to resize)", a->name, &err);
 		return true;
 	}
-	if (kalloc_buffer_new(s->nl, a->name, a->size, NULL, &err)) {
+	if (kalloc_buffer_new(s->nl, &spec, NULL, &err)) {
 		failed(s, "recreate", a->name, &err);
 		return false;
 	}
@@ -178,7 +182,7 @@ static int diff_and_apply(struct session *s, const struct kalloc_plan *plan,
 			  struct kd_owned *owned)
 {
 	struct kalloc_plan_action *acts;
-	struct kalloc_buffer *cur;
+	struct kalloc_buffer_info *cur;
 	struct kalloc_err err = { 0 };
 	size_t ncur, nacts;
 	int rc;

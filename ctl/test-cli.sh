@@ -78,14 +78,106 @@ run 2 -x list && error_is 'unknown option "-x": try "kallocctl help"'
 run 2 --bogus list && error_is 'unknown option "--bogus": try "kallocctl help"'
 run 2 -j -q list && error_is 'unknown option "-q": try "kallocctl help"'
 
-run 2 alloc && error_is 'usage: kallocctl alloc NAME SIZE'
-run 2 alloc x && error_is 'usage: kallocctl alloc NAME SIZE'
-run 2 alloc x 1K extra && error_is 'usage: kallocctl alloc NAME SIZE'
+alloc="NAME SIZE [policy P] [owner TAG] [hold]"
+readu="NAME [offset N] [length N] [hex]"
+writeu="NAME [offset N] (data STRING | file PATH | -)"
+setu="P [migrate [from Q]]"
+benchu="[scenario S] [ops N]"
+policies="kmalloc, buddy, slab, first-fit, best-fit or tlsf (or a number)"
+scenarios="uniform, kernel, phase, fragstress or pages (or a number)"
+
+run 2 alloc && error_is "usage: kallocctl alloc $alloc"
+run 2 alloc x && error_is "usage: kallocctl alloc $alloc"
+run 2 alloc x 1K extra &&
+	error_is "unknown argument \"extra\"; usage: kallocctl alloc $alloc"
+run 2 buffer alloc x && error_is "usage: kallocctl buffer alloc $alloc"
 run 2 free && error_is 'usage: kallocctl free NAME'
+run 2 free a b && error_is 'usage: kallocctl free NAME'
 run 2 show && error_is 'usage: kallocctl show NAME'
 run 2 list extra && error_is 'usage: kallocctl list'
 run 2 list -j && error_is 'usage: kallocctl list'
+run 2 buffer list extra && error_is 'usage: kallocctl buffer list'
 run 2 help me && error_is 'usage: kallocctl help'
+
+# alloc's keywords: a policy name or number, an owner, hold; each once.
+run 2 alloc x 1K policy && error_is "\"policy\" needs a value; usage: kallocctl alloc $alloc"
+run 2 alloc x 1K policy bogus && error_is "unknown policy \"bogus\": expected $policies"
+run 2 alloc x 1K policy SLAB && error_is "unknown policy \"SLAB\": expected $policies"
+run 2 alloc x 1K policy 99999999999 &&
+	error_is 'invalid policy "99999999999": a policy number is at most 4294967295'
+run 2 alloc x 1K policy 1x && error_is "unknown policy \"1x\": expected $policies"
+run 2 alloc x 1K policy slab policy tlsf &&
+	error_is "\"policy\" given twice; usage: kallocctl alloc $alloc"
+run 2 alloc x 1K owner && error_is "\"owner\" needs a value; usage: kallocctl alloc $alloc"
+run 2 alloc x 1K hold hold && error_is "\"hold\" given twice; usage: kallocctl alloc $alloc"
+run 2 alloc x 12Q policy slab && error_is "invalid size \"12Q\": expected a number of bytes with an optional K, M, G or T suffix"
+
+# read: offsets and lengths are sizes; hex is a flag.
+run 2 read && error_is "usage: kallocctl read $readu"
+run 2 read x offset && error_is "\"offset\" needs a value; usage: kallocctl read $readu"
+run 2 read x offset -1 &&
+	error_is 'invalid offset "-1": expected a number of bytes with an optional K, M, G or T suffix'
+run 2 read x length 1.5K &&
+	error_is 'invalid length "1.5K": expected a number of bytes with an optional K, M, G or T suffix'
+run 2 read x offset 99999999999999999999 && error_is 'invalid offset "99999999999999999999": too large'
+run 2 read x length 16777216T && error_is 'invalid length "16777216T": too large'
+run 2 read x hex hex && error_is "\"hex\" given twice; usage: kallocctl read $readu"
+run 2 read x bogus && error_is "unknown argument \"bogus\"; usage: kallocctl read $readu"
+
+# write: exactly one source.
+run 2 write && error_is "usage: kallocctl write $writeu"
+run 2 write x && error_is "give exactly one of data, file and -; usage: kallocctl write $writeu"
+run 2 write x data a file b &&
+	error_is "give exactly one of data, file and -; usage: kallocctl write $writeu"
+run 2 write x - data a && error_is "give exactly one of data, file and -; usage: kallocctl write $writeu"
+run 2 write x data && error_is "\"data\" needs a value; usage: kallocctl write $writeu"
+run 2 write x offset 12Q data a &&
+	error_is 'invalid offset "12Q": expected a number of bytes with an optional K, M, G or T suffix'
+
+# check and flush.
+run 2 check a b && error_is 'usage: kallocctl check [NAME]'
+run 2 flush && error_is 'usage: kallocctl flush owner TAG'
+run 2 flush user && error_is 'usage: kallocctl flush owner TAG'
+run 2 flush owner && error_is 'usage: kallocctl flush owner TAG'
+run 2 flush owner a b && error_is 'usage: kallocctl flush owner TAG'
+
+# policy.
+run 2 policy set && error_is "usage: kallocctl policy set $setu"
+run 2 policy set bogus && error_is "unknown policy \"bogus\": expected $policies"
+run 2 policy set slab from tlsf &&
+	error_is "unknown argument \"from\"; usage: kallocctl policy set $setu"
+run 2 policy set slab migrate from &&
+	error_is "\"from\" needs a value; usage: kallocctl policy set $setu"
+run 2 policy set slab migrate from tlsf extra && error_is "usage: kallocctl policy set $setu"
+run 2 policy set slab migrate frm tlsf &&
+	error_is "unknown argument \"frm\"; usage: kallocctl policy set $setu"
+run 2 policy set slab migrate from bogus && error_is "unknown policy \"bogus\": expected $policies"
+run 2 policy show a b && error_is 'usage: kallocctl policy show [P]'
+run 2 policy bogus && error_is "unknown policy \"bogus\": expected $policies"
+run 2 policy help me && error_is 'usage: kallocctl policy help'
+
+# stats and bench.
+run 2 stats bogus && error_is "unknown policy \"bogus\": expected $policies"
+run 2 stats a b && error_is 'usage: kallocctl stats [POLICY]'
+run 2 stats show a b && error_is 'usage: kallocctl stats show [POLICY]'
+run 2 bench scenario bogus && error_is "unknown scenario \"bogus\": expected $scenarios"
+run 2 bench ops -1 && error_is 'invalid ops "-1": expected a number from 0 to 4294967295'
+run 2 bench ops 4294967296 && error_is 'invalid ops "4294967296": expected a number from 0 to 4294967295'
+run 2 bench ops 1K && error_is 'invalid ops "1K": expected a number from 0 to 4294967295'
+run 2 bench frob && error_is "unknown argument \"frob\"; usage: kallocctl bench $benchu"
+run 2 bench run ops && error_is "\"ops\" needs a value; usage: kallocctl bench run $benchu"
+run 2 bench netlink count 0 && error_is 'invalid count "0": expected a number from 1 to 1000000'
+run 2 bench netlink count 1000001 &&
+	error_is 'invalid count "1000001": expected a number from 1 to 1000000'
+run 2 bench netlink frob && error_is 'unknown argument "frob"; usage: kallocctl bench netlink [count N]'
+run 2 buffer frob && error_is 'unknown verb "frob" for buffer: try "kallocctl buffer help"'
+run 2 buffer frob x && error_is 'unknown verb "frob" for buffer: try "kallocctl buffer help"'
+
+# Each object's own help.
+for obj in buffer policy stats bench; do
+	run 0 $obj help && grep -q "^Usage: kallocctl $obj VERB" "$tmp/out" &&
+		[ ! -s "$tmp/err" ] && ok || bad "$obj help does not print its help"
+done
 
 sizemsg='expected a number of bytes with an optional K, M, G or T suffix'
 run 2 alloc x 12Q && error_is "invalid size \"12Q\": $sizemsg"
@@ -103,11 +195,16 @@ nofam='kalloc family not found: is the kalloc module loaded? (modprobe kalloc)'
 "$bin" list >"$tmp/out" 2>"$tmp/err"
 rc=$?
 case $rc in
-0)	head -n 1 "$tmp/out" | grep -q '^ID  *NAME  *SIZE  *ALLOCATOR$' && ok ||
+0)	head -n 1 "$tmp/out" |
+		grep -q '^ID  *NAME  *SIZE  *ALLOCATOR  *POLICY  *OWNER  *FLAGS$' && ok ||
 		bad "list: no header"
 	;;
 3)	error_is "$nofam"
-	for args in "alloc x 1K" "-j alloc x 0" "free x" "show x" "-p list"; do
+	for args in "alloc x 1K" "-j alloc x 0" "free x" "show x" "-p list" \
+		"alloc x 1K policy slab owner t hold" "read x" "write x data a" \
+		"check" "check x" "flush owner t" "policy" "policy set slab" \
+		"stats" "stats slab" "bench ops 1" "bench netlink count 1" \
+		"buffer"; do
 		# shellcheck disable=SC2086
 		run 3 $args && error_is "$nofam"
 	done

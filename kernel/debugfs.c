@@ -5,6 +5,11 @@
  *   corrupt   write "NAME head" or "NAME tail": flips one byte of that
  *             guard of buffer NAME, so that tests can prove that damage
  *             is detected (by BUFFER_CHECK, on free, on read and write).
+ *   stall_ms  every netlink request (not dumps) sleeps this long before
+ *             it is handled (0, the default: not at all), so that tests
+ *             can make the module stop answering in time, e.g. to prove
+ *             that kallocd's watchdog notices. A fatal signal ends the
+ *             sleep.
  *
  * debugfs is root's only, and so are these knobs (mode 0200). Nothing here
  * is needed in production: without debugfs the module works the same.
@@ -19,6 +24,13 @@
 #include "table.h"
 
 static struct dentry *kalloc_debugfs_dir;
+static u32 kalloc_stall_ms;
+
+/* The stall_ms knob; netlink.c sleeps this long before each request. */
+unsigned int kalloc_debugfs_stall_ms(void)
+{
+	return READ_ONCE(kalloc_stall_ms);
+}
 
 /* Parses "NAME head|tail" (one trailing newline allowed) in place. */
 static int kalloc_corrupt_parse(char *line, char **name, u32 *guard)
@@ -76,6 +88,8 @@ void kalloc_debugfs_init(void)
 	kalloc_debugfs_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
 	debugfs_create_file("corrupt", 0200, kalloc_debugfs_dir, NULL,
 			    &kalloc_corrupt_fops);
+	debugfs_create_u32("stall_ms", 0600, kalloc_debugfs_dir,
+			   &kalloc_stall_ms);
 }
 
 /* Waits for writers in progress (debugfs's file proxy), then removes. */

@@ -5,5 +5,6 @@
 
 void kalloc_debugfs_init(void);
 void kalloc_debugfs_exit(void);
+unsigned int kalloc_debugfs_stall_ms(void);
 
 #endif /* KALLOC_DEBUGFS_H */

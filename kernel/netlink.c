@@ -24,13 +24,16 @@
  * closes (NETLINK_URELEASE, from netlink_release(), in process context),
  * and the buffer table frees what that socket owned.
  */
+#include <linux/jiffies.h>
 #include <linux/module.h>
+#include <linux/sched.h>
 #include <linux/netlink.h>
 #include <linux/notifier.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 
+#include "debugfs.h"
 #include "netlink.h"
 #include "table.h"
 
@@ -65,6 +68,17 @@ static const struct genl_multicast_group kalloc_genl_mcgrps[] = {
 static atomic64_t kalloc_nl_sent[KALLOC_MCGRP_COUNT];
 static atomic64_t kalloc_nl_failed[KALLOC_MCGRP_COUNT];
 
+/* The debugfs stall_ms test knob: answers that come late, or never. */
+static int kalloc_nl_pre_doit(const struct genl_ops *ops, struct sk_buff *skb,
+			      struct genl_info *info)
+{
+	unsigned int ms = kalloc_debugfs_stall_ms();
+
+	if (ms)
+		schedule_timeout_killable(msecs_to_jiffies(ms));
+	return 0;
+}
+
 /*
  * resv_start_op stays 0: every command is validated strictly. The table
  * lock serialises handlers, so genl_mutex is not needed (parallel_ops).
@@ -75,6 +89,7 @@ static struct genl_family kalloc_genl_family __ro_after_init = {
 	.netnsok = false,
 	.parallel_ops = true,
 	.module = THIS_MODULE,
+	.pre_doit = kalloc_nl_pre_doit,
 	.ops = kalloc_genl_ops,
 	.n_ops = ARRAY_SIZE(kalloc_genl_ops),
 	.mcgrps = kalloc_genl_mcgrps,

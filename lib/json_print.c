@@ -233,6 +233,21 @@ void print_size(enum output_type type, const char *key, const char *fmt,
 	}
 }
 
+void print_hundredths(enum output_type type, const char *key, const char *fmt,
+		      uint64_t hundredths)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64 ".%02u", hundredths / 100,
+		 (unsigned int)(hundredths % 100));
+	if (want_json(type)) {
+		json_member(key);
+		fputs(buf, out());
+	} else if (want_text(type)) {
+		fprintf(out(), fmt, buf);
+	}
+}
+
 void print_nl(void)
 {
 	if (!jw.json)

@@ -59,6 +59,13 @@ void print_bool(enum output_type type, const char *key, const char *fmt,
 /* Bytes: human-readable ("4K", via kalloc_format_size) as text, a number in JSON. */
 void print_size(enum output_type type, const char *key, const char *fmt,
 		uint64_t bytes);
+/*
+ * A fixed-point number given in hundredths: 1234 prints as 12.34, a JSON
+ * number, exactly (no floating point on the way). The text format takes
+ * "%s".
+ */
+void print_hundredths(enum output_type type, const char *key, const char *fmt,
+		      uint64_t hundredths);
 /* A newline, in text mode only. */
 void print_nl(void);
 

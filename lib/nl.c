@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The kalloc generic netlink client: the only file in userspace that speaks
- * netlink.
+ * The kalloc generic netlink client: the only file in userspace that does
+ * netlink socket I/O. It knows requests and replies, not objects: what a
+ * request carries and what its replies mean is the business of the
+ * object files (obj.h).
  *
  * Transport
  * =========
@@ -11,19 +13,23 @@
  * so resolving is what autoloads kalloc.ko) and the message framing. Every
  * request is sent with NLM_F_ACK (libnl's auto-ACK) and read until its ACK,
  * its error, or for a dump its NLMSG_DONE: struct kalloc_req holds what one
- * request needs until then, including the request message itself.
+ * request needs until then, including the request message itself, which
+ * the error decoder needs to name the attribute an error points at.
+ *
+ * Replies
+ * =======
+ *
+ * A reply goes to the object that answers the request's command
+ * (kalloc_obj_of_cmd()): a do's reply is parsed into the caller's struct,
+ * a dump's replies into a growing array of the object's reply structs.
  *
  * Errors
  * ======
  *
- * libnl has no extended ACK API, and it turns the kernel's errno into its
- * own NLE_* codes, losing both the errno and the message. So the socket
- * gets NETLINK_EXT_ACK and NETLINK_CAP_ACK with setsockopt(), and a custom
- * error callback hands the raw NLMSG_ERROR to kalloc_nl_decode_err(), which
- * reads the NLMSGERR_ATTR_MSG string and the NLMSGERR_ATTR_OFFS offset,
- * finds the attribute at that offset in the request we kept, and names it
- * from a per-command table: "integer out of range (attribute size)". The
- * decoder is pure, so the unit tests drive it with hand-built messages.
+ * The socket gets NETLINK_EXT_ACK and NETLINK_CAP_ACK with setsockopt(),
+ * and a custom error callback hands the raw NLMSG_ERROR to
+ * kalloc_nl_decode_err() (nlerr.c), which makes one line of the
+ * extended ACK.
  *
  * Dumps
  * =====
@@ -34,7 +40,6 @@
  * -EAGAIN: a consistent list or none.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,77 +52,47 @@
 #include <netlink/genl/genl.h>
 #include <netlink/genl/ctrl.h>
 
-#include "kalloc.h"
 #include "nl_priv.h"
+#include "obj.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK	270
 #endif
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
 /* One dump and up to three retries. */
 #define DUMP_TRIES	4
+
+/*
+ * Socket buffers. libnl's default of 32 KiB (SO_RCVBUF doubles it) cannot
+ * hold a BUFFER_READ reply of KALLOC_IO_MAX bytes, whose skb takes about
+ * 64 KiB, and the ACK behind it: the kernel drops the ACK and the socket
+ * reports ENOBUFS. The kernel caps what is asked at rmem_max/wmem_max.
+ */
+#define SOCK_BUF_BYTES	(256 * 1024)
 
 struct kalloc_nl {
 	struct nl_sock *sk;
 	int family;
 };
 
-struct kalloc_req;
-typedef int (*kalloc_sink_t)(struct kalloc_req *req,
-			     const struct kalloc_buffer *b);
-
 /* One request in flight, from nl_send_auto() to its ACK, error or DONE. */
 struct kalloc_req {
 	struct nl_msg *msg;	/* kept: error offsets point into it */
+	bool kalloc;		/* of our family: errors may name attributes */
+	const struct kalloc_obj_ops *ops;	/* NULL: replies are not parsed */
 	struct kalloc_err *err;
 	bool done;
 	bool interrupted;	/* NLM_F_DUMP_INTR seen */
 	int code;		/* the kernel's error, negative errno */
 	int local;		/* our own failure while reading replies */
-	kalloc_sink_t sink;
-	struct kalloc_buffer *one;	/* a do's reply goes here (or NULL) */
+	/* A do: its reply is parsed into one (unless NULL). */
+	void *one;
 	bool got_one;
-	struct kalloc_buffer *bufs;	/* a dump's replies accumulate here */
+	/* A dump: its replies accumulate in v. */
+	bool dump;
+	void *v;
 	size_t n, cap;
 };
-
-static const char *const buffer_attr_names[] = {
-	[KALLOC_BUFFER_A_ID]		= "id",
-	[KALLOC_BUFFER_A_NAME]		= "name",
-	[KALLOC_BUFFER_A_SIZE]		= "size",
-	[KALLOC_BUFFER_A_ALLOCATOR]	= "allocator",
-	[KALLOC_BUFFER_A_PAD]		= "pad",
-};
-
-__attribute__((format(printf, 3, 4)))
-static int set_err(struct kalloc_err *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-	char *p;
-
-	if (!err)
-		return code;
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	/* One line, whatever the kernel put in its message. */
-	for (p = err->msg; *p; p++) {
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	}
-	return code;
-}
-
-static void clear_err(struct kalloc_err *err)
-{
-	if (err) {
-		err->code = 0;
-		err->msg[0] = '\0';
-	}
-}
 
 /* libnl's NLE_* codes back to the errno they stand for. */
 static int nle_to_errno(int nle)
@@ -143,165 +118,8 @@ static int nle_to_errno(int nle)
 
 static int nle_err(struct kalloc_err *err, int nle, const char *what)
 {
-	return set_err(err, nle_to_errno(nle), "%s: %s", what, nl_geterror(nle));
-}
-
-const char *kalloc_nl_attr_name(unsigned int cmd, unsigned int type)
-{
-	switch (cmd) {
-	case KALLOC_CMD_BUFFER_NEW:
-	case KALLOC_CMD_BUFFER_GET:
-	case KALLOC_CMD_BUFFER_DEL:
-		if (type < ARRAY_SIZE(buffer_attr_names))
-			return buffer_attr_names[type];
-		return NULL;
-	default:
-		return NULL;
-	}
-}
-
-/* What the extended ACK TLVs of an error say. */
-struct ext_ack {
-	const char *msg;
-	long long offs;		/* NLMSGERR_ATTR_OFFS, or -1 */
-	long long miss;		/* NLMSGERR_ATTR_MISS_TYPE, or -1 */
-};
-
-static long long tlv_u32(const unsigned char *data, size_t len)
-{
-	uint32_t v;
-
-	if (len < sizeof(v))
-		return -1;
-	memcpy(&v, data, sizeof(v));
-	return v;
-}
-
-static void parse_ext_ack(const unsigned char *p, size_t len,
-			  struct ext_ack *ea)
-{
-	struct nlattr a;
-
-	while (len >= NLA_HDRLEN) {
-		const unsigned char *data = p + NLA_HDRLEN;
-		size_t dlen, step;
-
-		memcpy(&a, p, sizeof(a));
-		if (a.nla_len < NLA_HDRLEN || a.nla_len > len)
-			return;
-		dlen = a.nla_len - NLA_HDRLEN;
-		switch (a.nla_type & NLA_TYPE_MASK) {
-		case NLMSGERR_ATTR_MSG:
-			/* Only a string that ends inside its attribute. */
-			if (dlen && memchr(data, '\0', dlen))
-				ea->msg = (const char *)data;
-			break;
-		case NLMSGERR_ATTR_OFFS:
-			ea->offs = tlv_u32(data, dlen);
-			break;
-		case NLMSGERR_ATTR_MISS_TYPE:
-			ea->miss = tlv_u32(data, dlen);
-			break;
-		}
-		step = NLA_ALIGN((size_t)a.nla_len);
-		if (step >= len)
-			return;
-		p += step;
-		len -= step;
-	}
-}
-
-/* Type of the top-level attribute of req holding byte offset off, or -1. */
-static int req_attr_at(const struct nlmsghdr *req, long long off)
-{
-	const unsigned char *base = (const unsigned char *)req;
-	size_t pos = NLMSG_HDRLEN + GENL_HDRLEN;
-	struct nlattr a;
-
-	while (off >= 0 && pos + NLA_HDRLEN <= req->nlmsg_len) {
-		memcpy(&a, base + pos, sizeof(a));
-		if (a.nla_len < NLA_HDRLEN || pos + a.nla_len > req->nlmsg_len)
-			return -1;
-		if ((size_t)off >= pos && (size_t)off < pos + a.nla_len)
-			return a.nla_type & NLA_TYPE_MASK;
-		pos += NLA_ALIGN(a.nla_len);
-	}
-	return -1;
-}
-
-/* The attribute the kernel blamed, by name, or NULL. */
-static const char *blamed_attr(const struct ext_ack *ea,
-			       const struct nlmsghdr *req)
-{
-	struct genlmsghdr g;
-	int type = -1;
-
-	if (!req || req->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN)
-		return NULL;
-	memcpy(&g, (const unsigned char *)req + NLMSG_HDRLEN, sizeof(g));
-	if (ea->offs >= 0)
-		type = req_attr_at(req, ea->offs);
-	else if (ea->miss >= 0 && ea->miss <= 0xffff)
-		type = (int)ea->miss;
-	if (type < 0)
-		return NULL;
-	return kalloc_nl_attr_name(g.cmd, (unsigned int)type);
-}
-
-/* The errno of msg and the offset of its TLVs; false if msg is too short. */
-static bool err_header(const struct nlmsghdr *msg, size_t len, int *code,
-		       size_t *tlv_off)
-{
-	const unsigned char *base = (const unsigned char *)msg;
-	struct nlmsgerr e;
-	size_t hlen;
-
-	if (msg->nlmsg_type == NLMSG_DONE) {
-		if (len < NLMSG_HDRLEN + sizeof(int))
-			return false;
-		memcpy(code, base + NLMSG_HDRLEN, sizeof(int));
-		hlen = sizeof(int);
-	} else {
-		if (len < NLMSG_HDRLEN + sizeof(e))
-			return false;
-		memcpy(&e, base + NLMSG_HDRLEN, sizeof(e));
-		*code = e.error;
-		hlen = sizeof(e);
-		/* Uncapped errors echo the request's payload before the TLVs. */
-		if (!(msg->nlmsg_flags & NLM_F_CAPPED) &&
-		    e.msg.nlmsg_len > NLMSG_HDRLEN)
-			hlen += e.msg.nlmsg_len - NLMSG_HDRLEN;
-	}
-	*tlv_off = NLMSG_HDRLEN + NLMSG_ALIGN(hlen);
-	return true;
-}
-
-int kalloc_nl_decode_err(const struct nlmsghdr *msg, size_t len,
-			 const struct nlmsghdr *req, struct kalloc_err *err)
-{
-	struct ext_ack ea = { .msg = NULL, .offs = -1, .miss = -1 };
-	const char *text, *attr;
-	size_t tlv_off;
-	int code;
-
-	if (len > msg->nlmsg_len)
-		len = msg->nlmsg_len;
-	if (!err_header(msg, len, &code, &tlv_off))
-		return set_err(err, -EPROTO,
-			       "truncated error message from the kernel");
-	if (code >= 0) {
-		clear_err(err);
-		return 0;
-	}
-	if ((msg->nlmsg_flags & NLM_F_ACK_TLVS) && len > tlv_off)
-		parse_ext_ack((const unsigned char *)msg + tlv_off,
-			      len - tlv_off, &ea);
-	text = ea.msg && *ea.msg ? ea.msg : strerror(-code);
-	attr = blamed_attr(&ea, req);
-	/* kalloc's own messages name their attribute already; policy ones do not. */
-	if (attr && !strcasestr(text, attr))
-		return set_err(err, code, "%s (attribute %s)", text, attr);
-	return set_err(err, code, "%s", text);
+	return kalloc_set_err(err, nle_to_errno(nle), "%s: %s", what,
+			      nl_geterror(nle));
 }
 
 /* nlmsgerr sits right after its netlink header in libnl's receive buffer. */
@@ -313,7 +131,8 @@ static int on_error(struct sockaddr_nl *nla, struct nlmsgerr *e, void *arg)
 
 	(void)nla;
 	req->code = kalloc_nl_decode_err(msg, msg->nlmsg_len,
-					 nlmsg_hdr(req->msg), req->err);
+					 req->kalloc ? nlmsg_hdr(req->msg) : NULL,
+					 req->err);
 	req->done = true;
 	return NL_STOP;
 }
@@ -353,74 +172,57 @@ static int on_dump_intr(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static const struct nla_policy buffer_policy[KALLOC_BUFFER_A_MAX + 1] = {
-	[KALLOC_BUFFER_A_ID]		= { .type = NLA_U32 },
-	[KALLOC_BUFFER_A_NAME]		= { .type = NLA_STRING },
-	[KALLOC_BUFFER_A_SIZE]		= { .type = NLA_U64 },
-	[KALLOC_BUFFER_A_ALLOCATOR]	= { .type = NLA_STRING },
-};
-
-static int buffer_from_msg(struct nl_msg *msg, struct kalloc_buffer *b)
+static int malformed(struct kalloc_req *req)
 {
-	struct nlattr *tb[KALLOC_BUFFER_A_MAX + 1];
+	return kalloc_set_err(req->err, -EPROTO, "malformed %s reply from the kernel",
+			      req->ops->name);
+}
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, KALLOC_BUFFER_A_MAX,
-			  buffer_policy) < 0)
-		return -EPROTO;
-	if (!tb[KALLOC_BUFFER_A_ID] || !tb[KALLOC_BUFFER_A_NAME] ||
-	    !tb[KALLOC_BUFFER_A_SIZE])
-		return -EPROTO;
-	memset(b, 0, sizeof(*b));
-	b->id = nla_get_u32(tb[KALLOC_BUFFER_A_ID]);
-	nla_strlcpy(b->name, tb[KALLOC_BUFFER_A_NAME], sizeof(b->name));
-	b->size = nla_get_u64(tb[KALLOC_BUFFER_A_SIZE]);
-	if (tb[KALLOC_BUFFER_A_ALLOCATOR])
-		nla_strlcpy(b->allocator, tb[KALLOC_BUFFER_A_ALLOCATOR],
-			    sizeof(b->allocator));
+static int sink_one(struct kalloc_req *req, struct nlmsghdr *nlh)
+{
+	if (req->one && kalloc_obj_parse(req->ops, nlh, req->one))
+		return malformed(req);
+	req->got_one = true;
+	return 0;
+}
+
+/* A dump's reply goes straight into the next slot of the array. */
+static int sink_array(struct kalloc_req *req, struct nlmsghdr *nlh)
+{
+	size_t size = req->ops->reply_size, cap;
+	void *p;
+
+	if (req->n == req->cap) {
+		cap = req->cap ? 2 * req->cap : 16;
+		p = realloc(req->v, cap * size);
+		if (!p)
+			return kalloc_set_err(req->err, -ENOMEM, "%s",
+					      strerror(ENOMEM));
+		req->v = p;
+		req->cap = cap;
+	}
+	p = (char *)req->v + req->n * size;
+	if (kalloc_obj_parse(req->ops, nlh, p))
+		return malformed(req);
+	req->n++;
 	return 0;
 }
 
 static int on_valid(struct nl_msg *msg, void *arg)
 {
 	struct kalloc_req *req = arg;
-	struct kalloc_buffer b;
-	int ret;
 
 	if (req->local)
 		return NL_SKIP;
-	ret = buffer_from_msg(msg, &b);
-	if (ret < 0) {
-		req->local = set_err(req->err, ret,
-				     "malformed buffer description from the kernel");
-		return NL_SKIP;
+	if (!req->ops) {
+		req->got_one = true;
+		return NL_OK;
 	}
-	req->local = req->sink(req, &b);
+	if (req->dump)
+		req->local = sink_array(req, nlmsg_hdr(msg));
+	else
+		req->local = sink_one(req, nlmsg_hdr(msg));
 	return NL_OK;
-}
-
-static int sink_one(struct kalloc_req *req, const struct kalloc_buffer *b)
-{
-	if (req->one)
-		*req->one = *b;
-	req->got_one = true;
-	return 0;
-}
-
-static int sink_array(struct kalloc_req *req, const struct kalloc_buffer *b)
-{
-	struct kalloc_buffer *p;
-	size_t cap;
-
-	if (req->n == req->cap) {
-		cap = req->cap ? 2 * req->cap : 16;
-		p = realloc(req->bufs, cap * sizeof(*p));
-		if (!p)
-			return set_err(req->err, -ENOMEM, "%s", strerror(ENOMEM));
-		req->bufs = p;
-		req->cap = cap;
-	}
-	req->bufs[req->n++] = *b;
-	return 0;
 }
 
 static struct nl_cb *req_callbacks(struct kalloc_req *req)
@@ -445,7 +247,7 @@ static int req_run(struct kalloc_nl *nl, struct kalloc_req *req)
 
 	cb = req_callbacks(req);
 	if (!cb)
-		return set_err(req->err, -ENOMEM, "%s", strerror(ENOMEM));
+		return kalloc_set_err(req->err, -ENOMEM, "%s", strerror(ENOMEM));
 	ret = nl_send_auto(nl->sk, req->msg);
 	if (ret < 0) {
 		ret = nle_err(req->err, ret, "cannot send the request");
@@ -463,7 +265,8 @@ static int req_run(struct kalloc_nl *nl, struct kalloc_req *req)
 	else if (ret < 0)
 		ret = nle_err(req->err, ret, "cannot read the reply");
 	else if (!req->done)
-		ret = set_err(req->err, -EIO, "the kernel closed the connection");
+		ret = kalloc_set_err(req->err, -EIO,
+				     "the kernel closed the connection");
 	else
 		ret = 0;
 put_cb:
@@ -471,38 +274,123 @@ put_cb:
 	return ret;
 }
 
-/* A request of cmd with room for payload bytes of attributes. */
-static int req_init(struct kalloc_nl *nl, struct kalloc_req *req,
-		    uint8_t cmd, int flags, size_t payload)
+/* A message of family and cmd with room for payload bytes of attributes. */
+static int msg_new(struct nl_msg **msgp, int family, uint8_t cmd,
+		   uint8_t version, int flags, size_t payload,
+		   struct kalloc_err *err)
 {
-	req->msg = nlmsg_alloc_size(NLMSG_SPACE(GENL_HDRLEN + payload));
-	if (!req->msg)
-		return set_err(req->err, -ENOMEM, "%s", strerror(ENOMEM));
-	if (!genlmsg_put(req->msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0,
-			 flags, cmd, KALLOC_GENL_VERSION)) {
-		nlmsg_free(req->msg);
-		req->msg = NULL;
-		return set_err(req->err, -EMSGSIZE, "%s", strerror(EMSGSIZE));
+	struct nl_msg *msg;
+
+	msg = nlmsg_alloc_size(NLMSG_SPACE(GENL_HDRLEN + payload));
+	if (!msg)
+		return kalloc_set_err(err, -ENOMEM, "%s", strerror(ENOMEM));
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, flags,
+			 cmd, version)) {
+		nlmsg_free(msg);
+		return kalloc_err_msgsize(err);
 	}
+	*msgp = msg;
 	return 0;
 }
 
-static size_t str_attr_size(const char *s)
+int kalloc_nl_request(struct kalloc_nl *nl, struct nl_msg **msgp, uint8_t cmd,
+		      int flags, size_t payload, struct kalloc_err *err)
 {
-	return (size_t)nla_total_size((int)strlen(s) + 1);
+	return msg_new(msgp, nl->family, cmd, KALLOC_GENL_VERSION, flags,
+		       payload, err);
 }
 
-/* The buffer a do addresses: by name if there is one, else by id. */
-static int put_selector(struct nl_msg *msg, const char *name, uint32_t id)
+static uint8_t msg_cmd(struct nl_msg *msg)
 {
-	if (name)
-		return nla_put_string(msg, KALLOC_BUFFER_A_NAME, name);
-	return nla_put_u32(msg, KALLOC_BUFFER_A_ID, id);
+	return genlmsg_hdr(nlmsg_hdr(msg))->cmd;
 }
 
-static size_t selector_size(const char *name)
+int kalloc_nl_do(struct kalloc_nl *nl, struct nl_msg *msg, void *out,
+		 bool *got, struct kalloc_err *err)
 {
-	return name ? str_attr_size(name) : (size_t)nla_total_size(4);
+	struct kalloc_req req = {
+		.msg = msg, .kalloc = true, .err = err, .one = out,
+		.ops = kalloc_obj_of_cmd(msg_cmd(msg)),
+	};
+	int ret;
+
+	ret = req_run(nl, &req);
+	if (got)
+		*got = req.got_one;
+	nlmsg_free(msg);
+	return ret;
+}
+
+/* One complete dump into req; req->interrupted says whether to retry. */
+static int dump_once(struct kalloc_nl *nl, uint8_t cmd,
+		     struct kalloc_req *req)
+{
+	int ret;
+
+	ret = kalloc_nl_request(nl, &req->msg, cmd, NLM_F_DUMP, 0, req->err);
+	if (ret)
+		return ret;
+	ret = req_run(nl, req);
+	nlmsg_free(req->msg);
+	req->msg = NULL;
+	return ret;
+}
+
+int kalloc_nl_dump(struct kalloc_nl *nl, uint8_t cmd, void **v, size_t *n,
+		   struct kalloc_err *err)
+{
+	const struct kalloc_obj_ops *ops = kalloc_obj_of_cmd(cmd);
+	struct kalloc_req req;
+	int tries, ret = 0;
+
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		req = (struct kalloc_req){
+			.kalloc = true, .ops = ops, .err = err, .dump = true,
+		};
+		ret = dump_once(nl, cmd, &req);
+		if (ret < 0 || !req.interrupted)
+			break;
+		free(req.v);
+		req.v = NULL;
+	}
+	if (ret < 0)
+		goto free_v;
+	if (req.interrupted) {
+		ret = kalloc_set_err(err, -EAGAIN,
+				     "the %s list kept changing during the dump; gave up after %d tries",
+				     ops->name, DUMP_TRIES);
+		goto free_v;
+	}
+	*v = req.v;
+	*n = req.n;
+	return 0;
+
+free_v:
+	free(req.v);
+	return ret;
+}
+
+int kalloc_nl_getfamily(struct kalloc_nl *nl, struct kalloc_err *err)
+{
+	struct kalloc_req req = { .err = err };
+	int ret;
+
+	kalloc_clear_err(err);
+	ret = msg_new(&req.msg, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1, 0,
+		      kalloc_attr_str_size(KALLOC_GENL_NAME), err);
+	if (ret)
+		return ret;
+	if (nla_put_string(req.msg, CTRL_ATTR_FAMILY_NAME, KALLOC_GENL_NAME) < 0) {
+		ret = kalloc_err_msgsize(err);
+		goto free_msg;
+	}
+	ret = req_run(nl, &req);
+	if (!ret && !req.got_one)
+		ret = kalloc_set_err(err, -EPROTO,
+				     "the controller did not describe the family");
+free_msg:
+	nlmsg_free(req.msg);
+	return ret;
 }
 
 int kalloc_nl_open(struct kalloc_nl **nlp, struct kalloc_err *err)
@@ -510,18 +398,23 @@ int kalloc_nl_open(struct kalloc_nl **nlp, struct kalloc_err *err)
 	struct kalloc_nl *nl;
 	int one = 1, ret;
 
-	clear_err(err);
+	kalloc_clear_err(err);
 	nl = calloc(1, sizeof(*nl));
 	if (!nl)
-		return set_err(err, -ENOMEM, "%s", strerror(ENOMEM));
+		return kalloc_set_err(err, -ENOMEM, "%s", strerror(ENOMEM));
 	nl->sk = nl_socket_alloc();
 	if (!nl->sk) {
-		ret = set_err(err, -ENOMEM, "%s", strerror(ENOMEM));
+		ret = kalloc_set_err(err, -ENOMEM, "%s", strerror(ENOMEM));
 		goto free_nl;
 	}
 	ret = genl_connect(nl->sk);
 	if (ret < 0) {
 		ret = nle_err(err, ret, "cannot open a generic netlink socket");
+		goto free_sock;
+	}
+	ret = nl_socket_set_buffer_size(nl->sk, SOCK_BUF_BYTES, SOCK_BUF_BYTES);
+	if (ret < 0) {
+		ret = nle_err(err, ret, "cannot size the netlink socket's buffers");
 		goto free_sock;
 	}
 	/*
@@ -534,8 +427,8 @@ int kalloc_nl_open(struct kalloc_nl **nlp, struct kalloc_err *err)
 		   &one, sizeof(one));
 	ret = genl_ctrl_resolve(nl->sk, KALLOC_GENL_NAME);
 	if (ret == -NLE_OBJ_NOTFOUND) {
-		ret = set_err(err, -ENOENT,
-			      "kalloc family not found: is the kalloc module loaded? (modprobe kalloc)");
+		ret = kalloc_set_err(err, -ENOENT,
+				     "kalloc family not found: is the kalloc module loaded? (modprobe kalloc)");
 		goto free_sock;
 	}
 	if (ret < 0) {
@@ -559,119 +452,4 @@ void kalloc_nl_close(struct kalloc_nl *nl)
 		return;
 	nl_socket_free(nl->sk);
 	free(nl);
-}
-
-int kalloc_buffer_new(struct kalloc_nl *nl, const char *name, uint64_t size,
-		      struct kalloc_buffer *out, struct kalloc_err *err)
-{
-	struct kalloc_req req = { .err = err, .sink = sink_one, .one = out };
-	int ret;
-
-	clear_err(err);
-	if (!name)
-		return set_err(err, -EINVAL, "no buffer name given");
-	ret = req_init(nl, &req, KALLOC_CMD_BUFFER_NEW, 0,
-		       str_attr_size(name) + (size_t)nla_total_size(8));
-	if (ret)
-		return ret;
-	if (nla_put_string(req.msg, KALLOC_BUFFER_A_NAME, name) < 0 ||
-	    nla_put_u64(req.msg, KALLOC_BUFFER_A_SIZE, size) < 0) {
-		ret = set_err(err, -EMSGSIZE, "%s", strerror(EMSGSIZE));
-		goto free_msg;
-	}
-	ret = req_run(nl, &req);
-	if (!ret && !req.got_one)
-		ret = set_err(err, -EPROTO,
-			      "the kernel did not describe the new buffer");
-free_msg:
-	nlmsg_free(req.msg);
-	return ret;
-}
-
-int kalloc_buffer_del(struct kalloc_nl *nl, const char *name, uint32_t id,
-		      struct kalloc_err *err)
-{
-	struct kalloc_req req = { .err = err, .sink = sink_one };
-	int ret;
-
-	clear_err(err);
-	ret = req_init(nl, &req, KALLOC_CMD_BUFFER_DEL, 0, selector_size(name));
-	if (ret)
-		return ret;
-	if (put_selector(req.msg, name, id) < 0) {
-		ret = set_err(err, -EMSGSIZE, "%s", strerror(EMSGSIZE));
-		goto free_msg;
-	}
-	ret = req_run(nl, &req);
-free_msg:
-	nlmsg_free(req.msg);
-	return ret;
-}
-
-int kalloc_buffer_get(struct kalloc_nl *nl, const char *name, uint32_t id,
-		      struct kalloc_buffer *out, struct kalloc_err *err)
-{
-	struct kalloc_req req = { .err = err, .sink = sink_one, .one = out };
-	int ret;
-
-	clear_err(err);
-	ret = req_init(nl, &req, KALLOC_CMD_BUFFER_GET, 0, selector_size(name));
-	if (ret)
-		return ret;
-	if (put_selector(req.msg, name, id) < 0) {
-		ret = set_err(err, -EMSGSIZE, "%s", strerror(EMSGSIZE));
-		goto free_msg;
-	}
-	ret = req_run(nl, &req);
-	if (!ret && !req.got_one)
-		ret = set_err(err, -EPROTO, "the kernel did not describe the buffer");
-free_msg:
-	nlmsg_free(req.msg);
-	return ret;
-}
-
-/* One complete dump into req; req->interrupted says whether to retry. */
-static int dump_once(struct kalloc_nl *nl, struct kalloc_req *req)
-{
-	int ret;
-
-	ret = req_init(nl, req, KALLOC_CMD_BUFFER_GET, NLM_F_DUMP, 0);
-	if (ret)
-		return ret;
-	ret = req_run(nl, req);
-	nlmsg_free(req->msg);
-	req->msg = NULL;
-	return ret;
-}
-
-int kalloc_buffer_list(struct kalloc_nl *nl, struct kalloc_buffer **bufs,
-		       size_t *n, struct kalloc_err *err)
-{
-	struct kalloc_req req;
-	int tries, ret;
-
-	clear_err(err);
-	for (tries = 0; tries < DUMP_TRIES; tries++) {
-		req = (struct kalloc_req){ .err = err, .sink = sink_array };
-		ret = dump_once(nl, &req);
-		if (ret < 0 || !req.interrupted)
-			break;
-		free(req.bufs);
-		req.bufs = NULL;
-	}
-	if (ret < 0)
-		goto free_bufs;
-	if (req.interrupted) {
-		ret = set_err(err, -EAGAIN,
-			      "the buffer list kept changing during the dump; gave up after %d tries",
-			      DUMP_TRIES);
-		goto free_bufs;
-	}
-	*bufs = req.bufs;
-	*n = req.n;
-	return 0;
-
-free_bufs:
-	free(req.bufs);
-	return ret;
 }

@@ -113,3 +113,27 @@ const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len)
 	}
 	return buf;
 }
+
+int kalloc_parse_uint(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	const char *p;
+	int range = 0;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (p = s; isdigit((unsigned char)*p); p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (v > (max - d) / 10 || v * 10 + d > max)
+			range = 1;
+		else
+			v = v * 10 + d;
+	}
+	if (*p)
+		return -EINVAL;
+	if (range)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}

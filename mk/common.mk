@@ -1,4 +1,5 @@
-# Shared settings for the userspace builds (lib/, ctl/, agentd/, alloc/, tests/).
+# Shared settings for the userspace builds (lib/, plan/, ctl/, agentd/,
+# alloc/, tests/).
 # Included by each directory's Makefile after it sets TOP.
 
 CC      ?= cc
@@ -6,7 +7,10 @@ PKG_CONFIG ?= pkg-config
 CSTD    := -std=c11
 WARN    := -Wall -Wextra -Werror
 CFLAGS  ?= -O2 -g
-CPPFLAGS += -D_GNU_SOURCE -I$(TOP)/include/uapi -I$(TOP)/lib
+# include/ for the rules shared with the kernel (kalloc/name.h,
+# kalloc/policy.h), alloc/ for the policy registry policy.h expands.
+CPPFLAGS += -D_GNU_SOURCE -I$(TOP)/include/uapi -I$(TOP)/include \
+	    -I$(TOP)/alloc -I$(TOP)/lib -I$(TOP)/plan
 
 NL_CFLAGS  = $(shell $(PKG_CONFIG) --cflags libnl-genl-3.0)
 NL_LIBS    = $(shell $(PKG_CONFIG) --libs libnl-genl-3.0)
@@ -16,6 +20,8 @@ CHECK_CFLAGS = $(shell $(PKG_CONFIG) --cflags check)
 CHECK_LIBS   = $(shell $(PKG_CONFIG) --libs check)
 
 LIBKALLOC := $(TOP)/lib/libkalloc.a
+# The plan language; it uses libkalloc's names and sizes: link it first.
+LIBKALLOCPLAN := $(TOP)/plan/libkallocplan.a
 
 ALL_CFLAGS = $(CSTD) $(WARN) $(CPPFLAGS) $(CFLAGS)
 

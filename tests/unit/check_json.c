@@ -170,6 +170,24 @@ START_TEST(test_text_mode_ignores_json_only)
 }
 END_TEST
 
+START_TEST(test_hundredths)
+{
+	begin(true, false);
+	open_json_object(NULL);
+	print_hundredths(PRINT_ANY, "frag", "%s%%", 1234);
+	print_hundredths(PRINT_ANY, "zero", "%s", 0);
+	print_hundredths(PRINT_ANY, "small", "%s", 5);
+	print_hundredths(PRINT_ANY, "big", "%s", UINT64_MAX);
+	close_json_object();
+	expect("{\"frag\":12.34,\"zero\":0.00,\"small\":0.05,"
+	       "\"big\":184467440737095516.15}\n");
+	begin(false, false);
+	print_hundredths(PRINT_ANY, "frag", "frag %s%%", 1234);
+	print_hundredths(PRINT_ANY, "x", " %s", 100);
+	expect("frag 12.34% 1.00");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("json_print");
@@ -183,6 +201,7 @@ int main(void)
 	tcase_add_test(tc, test_empty_array);
 	tcase_add_test(tc, test_pretty);
 	tcase_add_test(tc, test_text_mode_ignores_json_only);
+	tcase_add_test(tc, test_hundredths);
 	suite_add_tcase(s, tc);
 	return kalloc_check_run(s);
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * The error decoding of lib/nl.c, fed with hand-built kernel answers: an
- * NLMSG_ERROR (capped or not) or an NLMSG_DONE, with or without extended
- * ACK TLVs, answering a request built the way nl.c builds its own.
+ * The error decoding of lib/nlerr.c, fed with hand-built kernel answers:
+ * an NLMSG_ERROR (capped or not) or an NLMSG_DONE, with or without
+ * extended ACK TLVs and error cookies, answering a request built the way
+ * the object files build their own.
  */
 #include <check.h>
 #include <errno.h>
@@ -294,6 +295,151 @@ START_TEST(test_no_request)
 }
 END_TEST
 
+static void put_cookie(uint32_t kind, uint64_t a, uint64_t b)
+{
+	struct kalloc_cookie c = {
+		.kind = kind,
+		.a_lo = (uint32_t)a, .a_hi = (uint32_t)(a >> 32),
+		.b_lo = (uint32_t)b, .b_hi = (uint32_t)(b >> 32),
+	};
+
+	_Static_assert(sizeof(c) == 20, "the uapi cookie is 20 bytes");
+	put_tlv(NLMSGERR_ATTR_COOKIE, &c, sizeof(c));
+}
+
+START_TEST(test_cookie_budget)
+{
+	begin_error(-ENOSPC, true, true);
+	put_msg("KALLOC_BUFFER_A_SIZE exceeds the remaining budget");
+	put_u32(NLMSGERR_ATTR_OFFS, off_size);
+	put_cookie(KALLOC_COOKIE_BUDGET, 4194304, 67108864);
+	ck_assert_str_eq(decode(-ENOSPC).msg,
+			 "KALLOC_BUFFER_A_SIZE exceeds the remaining budget (4194304 of 67108864 bytes free)");
+}
+END_TEST
+
+START_TEST(test_cookie_kinds)
+{
+	begin_error(-ENOSPC, true, true);
+	put_msg("the module holds max_buffers buffers already");
+	put_cookie(KALLOC_COOKIE_MAX_BUFFERS, 1024, 0);
+	ck_assert_str_eq(decode(-ENOSPC).msg,
+			 "the module holds max_buffers buffers already (max_buffers is 1024)");
+
+	/* 64-bit halves: a above 4 GiB comes out whole. */
+	begin_error(-ENOSPC, true, true);
+	put_msg("KALLOC_BUFFER_A_SIZE is more than the policy can serve");
+	put_u32(NLMSGERR_ATTR_OFFS, off_size);
+	put_cookie(KALLOC_COOKIE_LARGEST, 0x100000010ULL, 0x200000000ULL);
+	ck_assert_str_eq(decode(-ENOSPC).msg,
+			 "KALLOC_BUFFER_A_SIZE is more than the policy can serve (largest it can serve now: 4294967312 bytes; arena bound 8589934592 bytes)");
+
+	begin_error(-ERANGE, true, true);
+	put_msg("KALLOC_BUFFER_A_OFFSET + length is past the end of the buffer");
+	put_cookie(KALLOC_COOKIE_BUFFER_SIZE, 4096, 0);
+	ck_assert_str_eq(decode(-ERANGE).msg,
+			 "KALLOC_BUFFER_A_OFFSET + length is past the end of the buffer (the buffer holds 4096 bytes)");
+}
+END_TEST
+
+START_TEST(test_cookie_with_attribute)
+{
+	/* A message that does not name its attribute gets both parts. */
+	begin_error(-ENOSPC, true, true);
+	put_msg("over budget");
+	put_u32(NLMSGERR_ATTR_OFFS, off_size);
+	put_cookie(KALLOC_COOKIE_BUDGET, 0, 1024);
+	ck_assert_str_eq(decode(-ENOSPC).msg,
+			 "over budget (0 of 1024 bytes free) (attribute size)");
+}
+END_TEST
+
+START_TEST(test_cookie_unknown)
+{
+	/* A kind this library does not know, or a foreign cookie: message alone. */
+	begin_error(-ENOSPC, true, true);
+	put_msg("something new");
+	put_cookie(KALLOC_COOKIE_MAX + 1, 1, 2);
+	ck_assert_str_eq(decode(-ENOSPC).msg, "something new");
+	begin_error(-ENOSPC, true, true);
+	put_msg("something new");
+	put_cookie(KALLOC_COOKIE_UNSPEC, 1, 2);
+	ck_assert_str_eq(decode(-ENOSPC).msg, "something new");
+	begin_error(-ENOSPC, true, true);
+	put_msg("short cookie");
+	put_tlv(NLMSGERR_ATTR_COOKIE, "12345678", 8);
+	ck_assert_str_eq(decode(-ENOSPC).msg, "short cookie");
+}
+END_TEST
+
+START_TEST(test_cookie_format)
+{
+	struct kalloc_cookie c = { .kind = KALLOC_COOKIE_BUDGET, .a_lo = 1,
+				   .a_hi = 1, .b_lo = 0, .b_hi = 2 };
+	char buf[128];
+
+	ck_assert_str_eq(kalloc_cookie_format(&c, buf, sizeof(buf)),
+			 "4294967297 of 8589934592 bytes free");
+	c.kind = 999;
+	ck_assert_ptr_null(kalloc_cookie_format(&c, buf, sizeof(buf)));
+}
+END_TEST
+
+START_TEST(test_named_as_whole_word)
+{
+	/*
+	 * KALLOC_BUFFER_A_POLICY_NAME in a message does not name
+	 * KALLOC_BUFFER_A_POLICY; the message "invalid" does not name "id".
+	 */
+	struct nl_msg *r = nlmsg_alloc();
+
+	ck_assert_ptr_nonnull(genlmsg_put(r, 1234, 8, 0x20, 0, NLM_F_ACK,
+					  KALLOC_CMD_BUFFER_NEW, 1));
+	ck_assert_int_eq(nla_put_u32(r, KALLOC_BUFFER_A_POLICY, 0), 0);
+	nlmsg_free(req);
+	req = r;
+	begin_error(-ERANGE, true, true);
+	put_msg("KALLOC_BUFFER_A_POLICY_NAME is not settable");
+	put_u32(NLMSGERR_ATTR_OFFS, attr_off(KALLOC_BUFFER_A_POLICY));
+	ck_assert_str_eq(decode(-ERANGE).msg,
+			 "KALLOC_BUFFER_A_POLICY_NAME is not settable (attribute policy)");
+	begin_error(-ERANGE, true, true);
+	put_msg("KALLOC_BUFFER_A_POLICY is 0");
+	put_u32(NLMSGERR_ATTR_OFFS, attr_off(KALLOC_BUFFER_A_POLICY));
+	ck_assert_str_eq(decode(-ERANGE).msg, "KALLOC_BUFFER_A_POLICY is 0");
+}
+END_TEST
+
+/* Requests of every object name their attributes from that object's table. */
+START_TEST(test_other_objects)
+{
+	struct nl_msg *r = nlmsg_alloc();
+
+	ck_assert_ptr_nonnull(genlmsg_put(r, 1234, 9, 0x20, 0, NLM_F_ACK,
+					  KALLOC_CMD_POLICY_SET, 1));
+	ck_assert_int_eq(nla_put_u32(r, KALLOC_POLICY_A_ID, 3), 0);
+	ck_assert_int_eq(nla_put_flag(r, KALLOC_POLICY_A_MIGRATE), 0);
+	ck_assert_int_eq(nla_put_u32(r, KALLOC_POLICY_A_FROM, 0), 0);
+	nlmsg_free(req);
+	req = r;
+	begin_error(-ERANGE, true, true);
+	put_msg("integer out of range");
+	put_u32(NLMSGERR_ATTR_OFFS, attr_off(KALLOC_POLICY_A_FROM));
+	ck_assert_str_eq(decode(-ERANGE).msg,
+			 "integer out of range (attribute from)");
+	begin_error(-EINVAL, true, true);
+	put_msg("Missing attribute");
+	put_u32(NLMSGERR_ATTR_MISS_TYPE, KALLOC_POLICY_A_ID);
+	ck_assert_str_eq(decode(-EINVAL).msg, "Missing attribute (attribute id)");
+	/* "validation" has "id" in it: only the uapi spelling counts. */
+	begin_error(-EINVAL, true, true);
+	put_msg("Attribute failed policy validation");
+	put_u32(NLMSGERR_ATTR_OFFS, attr_off(KALLOC_POLICY_A_ID));
+	ck_assert_str_eq(decode(-EINVAL).msg,
+			 "Attribute failed policy validation (attribute id)");
+}
+END_TEST
+
 START_TEST(test_attr_names)
 {
 	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_BUFFER_NEW,
@@ -307,6 +453,25 @@ START_TEST(test_attr_names)
 	ck_assert_ptr_null(kalloc_nl_attr_name(KALLOC_CMD_BUFFER_NEW, 999));
 	ck_assert_ptr_null(kalloc_nl_attr_name(KALLOC_CMD_UNSPEC,
 					       KALLOC_BUFFER_A_SIZE));
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_BUFFER_READ,
+					     KALLOC_BUFFER_A_LENGTH), "length");
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_BUFFER_WRITE,
+					     KALLOC_BUFFER_A_DATA), "data");
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_BUFFER_FLUSH,
+					     KALLOC_BUFFER_A_OWNER), "owner");
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_POLICY_GET,
+					     KALLOC_POLICY_A_ID), "id");
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_POLICY_SET,
+					     KALLOC_POLICY_A_MIGRATE), "migrate");
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_STATS_GET,
+					     KALLOC_STATS_A_POLICY), "policy");
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_BENCH_RUN,
+					     KALLOC_BENCH_A_OPS), "ops");
+	ck_assert_str_eq(kalloc_nl_attr_name(KALLOC_CMD_BENCH_RUN,
+					     KALLOC_BENCH_A_SCENARIO), "scenario");
+	ck_assert_ptr_null(kalloc_nl_attr_name(KALLOC_CMD_BENCH_RUN,
+					       KALLOC_BENCH_A_MAX + 1));
+	ck_assert_ptr_null(kalloc_nl_attr_name(KALLOC_CMD_MAX + 1, 1));
 }
 END_TEST
 
@@ -333,6 +498,13 @@ int main(void)
 	tcase_add_test(tc, test_ack_is_no_error);
 	tcase_add_test(tc, test_truncated);
 	tcase_add_test(tc, test_no_request);
+	tcase_add_test(tc, test_cookie_budget);
+	tcase_add_test(tc, test_cookie_kinds);
+	tcase_add_test(tc, test_cookie_with_attribute);
+	tcase_add_test(tc, test_cookie_unknown);
+	tcase_add_test(tc, test_cookie_format);
+	tcase_add_test(tc, test_named_as_whole_word);
+	tcase_add_test(tc, test_other_objects);
 	tcase_add_test(tc, test_attr_names);
 	suite_add_tcase(s, tc);
 	return kalloc_check_run(s);

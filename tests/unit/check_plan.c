@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * check_plan.c - the plan language (lib/plan.c): lexer, parser, semantic
+ * check_plan.c - the plan language (plan/): lexer, parser, semantic
  * passes, directory loading, error locations, and the reconcile decision
  * kalloc_plan_diff() that kallocd carries out.
  */
@@ -447,9 +447,9 @@ END_TEST
 
 /* ---- reconcile decision ----------------------------------------------- */
 
-static struct kalloc_buffer buf(uint32_t id, const char *name, uint64_t size)
+static struct kalloc_buffer_info buf(uint32_t id, const char *name, uint64_t size)
 {
-	struct kalloc_buffer b = { .id = id, .size = size };
+	struct kalloc_buffer_info b = { .id = id, .size = size };
 
 	snprintf(b.name, sizeof(b.name), "%s", name);
 	snprintf(b.allocator, sizeof(b.allocator), "kmalloc");
@@ -480,7 +480,7 @@ END_TEST
 /* Every case at once; deletions first, then the plan in order. */
 START_TEST(diff_all_cases)
 {
-	const struct kalloc_buffer cur[] = {
+	const struct kalloc_buffer_info cur[] = {
 		buf(1, "y", 8192),	/* nobody planned it: untouched */
 		buf(2, "b", 1024),	/* owned, planned 2K: recreate */
 		buf(3, "x", 8192),	/* owned, unplanned: delete */
@@ -517,7 +517,7 @@ END_TEST
 /* An empty plan deletes what kallocd owns and nothing else. */
 START_TEST(diff_empty_plan_deletes_owned_only)
 {
-	const struct kalloc_buffer cur[] = {
+	const struct kalloc_buffer_info cur[] = {
 		buf(1, "mine", 4096), buf(2, "theirs", 4096),
 	};
 	const char *owned[] = { "mine" };
@@ -537,7 +537,7 @@ END_TEST
 /* Nothing owned (first start): existing buffers are adopted or left. */
 START_TEST(diff_first_start)
 {
-	const struct kalloc_buffer cur[] = { buf(7, "web0", 4096) };
+	const struct kalloc_buffer_info cur[] = { buf(7, "web0", 4096) };
 	struct kalloc_plan_action *acts;
 	struct load l;
 	size_t n;

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* kalloc_parse_size and kalloc_format_size (lib/size.c). */
+/*
+ * kalloc_parse_size, kalloc_parse_uint and kalloc_format_size (lib/size.c):
+ * sizes, and the offsets and lengths of read and write, which are sizes
+ * too; plain numbers for counts and policy numbers.
+ */
 #include <check.h>
 #include <errno.h>
 #include <stdint.h>
@@ -125,6 +129,51 @@ START_TEST(test_round_trip)
 }
 END_TEST
 
+START_TEST(test_offsets)
+{
+	/* Offsets and lengths take the same units. */
+	parses_as("4K", 4096);
+	parses_as("32K", 32768);
+	parses_as("1G", 1ULL << 30);
+}
+END_TEST
+
+START_TEST(test_uint)
+{
+	uint64_t v = 5;
+
+	ck_assert_int_eq(kalloc_parse_uint("0", 10, &v), 0);
+	ck_assert_uint_eq(v, 0);
+	ck_assert_int_eq(kalloc_parse_uint("10", 10, &v), 0);
+	ck_assert_uint_eq(v, 10);
+	ck_assert_int_eq(kalloc_parse_uint("007", 10, &v), 0);
+	ck_assert_uint_eq(v, 7);
+	v = 5;
+	ck_assert_int_eq(kalloc_parse_uint("11", 10, &v), -ERANGE);
+	ck_assert_int_eq(kalloc_parse_uint("100", 10, &v), -ERANGE);
+	ck_assert_uint_eq(v, 5);
+	ck_assert_int_eq(kalloc_parse_uint("4294967295", UINT32_MAX, &v), 0);
+	ck_assert_uint_eq(v, UINT32_MAX);
+	ck_assert_int_eq(kalloc_parse_uint("4294967296", UINT32_MAX, &v),
+			 -ERANGE);
+	ck_assert_int_eq(kalloc_parse_uint("18446744073709551615", UINT64_MAX,
+					   &v), 0);
+	ck_assert_uint_eq(v, UINT64_MAX);
+	ck_assert_int_eq(kalloc_parse_uint("18446744073709551616", UINT64_MAX,
+					   &v), -ERANGE);
+	ck_assert_int_eq(kalloc_parse_uint("9", 5, &v), -ERANGE);
+	ck_assert_int_eq(kalloc_parse_uint("", 10, &v), -EINVAL);
+	ck_assert_int_eq(kalloc_parse_uint("1K", UINT64_MAX, &v), -EINVAL);
+	ck_assert_int_eq(kalloc_parse_uint("-1", UINT64_MAX, &v), -EINVAL);
+	ck_assert_int_eq(kalloc_parse_uint(" 1", UINT64_MAX, &v), -EINVAL);
+	ck_assert_int_eq(kalloc_parse_uint("0x10", UINT64_MAX, &v), -EINVAL);
+	ck_assert_int_eq(kalloc_parse_uint(NULL, 1, &v), -EINVAL);
+	/* Syntax before magnitude, as for sizes. */
+	ck_assert_int_eq(kalloc_parse_uint("99999999999999999999x", UINT64_MAX,
+					   &v), -EINVAL);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("size");
@@ -136,6 +185,8 @@ int main(void)
 	tcase_add_test(tc, test_overflow);
 	tcase_add_test(tc, test_format);
 	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_offsets);
+	tcase_add_test(tc, test_uint);
 	suite_add_tcase(s, tc);
 	return kalloc_check_run(s);
 }

@@ -174,3 +174,33 @@ dmesg_mark() {
 dmesg_since() {
 	dmesg | sed -n "/$mark/,\$p" | tail -n +2
 }
+
+# --- policies, statistics, probes (scenarios 10-19) ----------------------
+
+# The raw netlink client (probe/kalloc-probe.c), built beside this file.
+PROBE=$(dirname "${BASH_SOURCE[0]}")/kalloc-probe
+
+# as_nobody CMD...: CMD as uid/gid 65534 with no capabilities at all.
+as_nobody() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all "$@"
+}
+
+# stats_field POLICY KEY: one key of one policy's statistics (kallocctl -j).
+stats_field() {
+	kallocctl -j stats | jq -r --arg p "$1" --arg k "$2" \
+		'.policies[] | select(.policy == $p) | .[$k]'
+}
+
+active_policy() {
+	kallocctl -j policy | jq -r '.[] | select(.active) | .policy'
+}
+
+# listen_events FILE SECONDS: kalloc-probe listens to the events group in
+# the background, into FILE, for SECONDS; returns once it has joined.
+# $listener is its pid.
+listen_events() {
+	"$PROBE" listen "$2" > "$1" 2>&1 &
+	# shellcheck disable=SC2034 # read by the scenarios
+	listener=$!
+	poll 20 grep -q '^listening$' "$1" || fail "the event listener did not start"
+}

@@ -46,15 +46,17 @@
  * - An owner tag follows the same rule with 1 to KALLOC_OWNER_MAX - 1
  *   bytes.
  * - A buffer size is 1 to KALLOC_BUFFER_SIZE_MAX bytes.
- * - One BUFFER_READ or BUFFER_WRITE moves 1 to KALLOC_IO_MAX bytes.
+ * - One BUFFER_READ or BUFFER_WRITE moves 1 to KALLOC_IO_MAX bytes. A
+ *   client's socket must be able to receive a full READ reply and its ACK
+ *   at once: libnl's default 32 KiB receive buffer cannot, 256 KiB can.
  * - The module enforces a byte budget over all of its buffers, whatever
  *   policy serves them (module parameter "budget", in bytes), and a maximum
  *   number of buffers ("max_buffers"). The budget charges the size asked
  *   for; guards and policy overhead are not charged.
  * - Every policy other than kmalloc serves buffers from an arena of at most
  *   "arena_bytes" bytes (module parameter, per policy), taken from the page
- *   allocator (vmalloc) when the policy first serves a buffer and given back
- *   at unload.
+ *   allocator (vmalloc) when the policy is first asked for a buffer and
+ *   given back at unload.
  * - Module parameters are readable in /sys/module/kalloc/parameters/.
  *   "names" and "values" create buffers at load (names=a,b values=1024,4096,
  *   owner tag "param", served by the policy of the "policy" parameter);
@@ -88,9 +90,17 @@
  * beginning "kalloc: canary violation". Freed memory is overwritten with a
  * poison pattern before its policy gets it back.
  *
- * For tests, debugfs has /sys/kernel/debug/kalloc/corrupt: writing
- * "NAME head" or "NAME tail" flips one byte of that guard of buffer NAME
- * (root only; the netdevsim way of injecting faults).
+ * Test knobs
+ * ----------
+ *
+ * For tests, debugfs has, root only (the netdevsim way of injecting
+ * faults):
+ *   /sys/kernel/debug/kalloc/corrupt   writing "NAME head" or "NAME tail"
+ *                                      flips one byte of that guard of
+ *                                      buffer NAME
+ *   /sys/kernel/debug/kalloc/stall_ms  every request (not a dump) sleeps
+ *                                      this many milliseconds before it is
+ *                                      handled; 0 (the default) for none
  *
  * Error cookies
  * -------------
@@ -268,7 +278,8 @@
  *     KALLOC_POLICY_A_ACTIVE:      u8, 1 for the active policy, else 0
  *     KALLOC_POLICY_A_BUFFERS:     u32, buffers it serves
  *     KALLOC_POLICY_A_ARENA_BYTES: u64, bytes of its arena (0 until the
- *                                  policy first serves a buffer, and for
+ *                                  policy is first asked for a buffer,
+ *                                  even one it then refuses, and for
  *                                  kmalloc, which has none)
  *     KALLOC_POLICY_A_ARENA_LIMIT: u64, the arena bound (0 for kmalloc,
  *                                  which only the budget bounds)

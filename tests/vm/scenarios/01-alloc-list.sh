@@ -1,7 +1,7 @@
 #!/bin/bash
 # kallocctl alloc / list / -j list / free against the real module: the
-# table shows the buffer with its human size and allocator, the JSON is
-# valid and exact, and free makes it disappear.
+# table shows the buffer with its human size, allocator, policy and owner,
+# the JSON is valid and exact, and free makes it disappear.
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 
@@ -11,17 +11,20 @@ step "alloc is silent on success"
 expect_ok kallocctl alloc buffer 1024
 assert_eq "$out$err" "" "alloc output"
 
-step "list shows the buffer: ID NAME SIZE ALLOCATOR, size as 1K"
+step "list shows the buffer: ID NAME SIZE ALLOCATOR POLICY OWNER FLAGS"
 expect_ok kallocctl list
 read -r -a head <<< "$(head -n 1 <<< "$out")"
-assert_eq "${head[*]:0:4}" "ID NAME SIZE ALLOCATOR" "list header"
+assert_eq "${head[*]}" "ID NAME SIZE ALLOCATOR POLICY OWNER FLAGS" "list header"
 row=$(awk '$2 == "buffer"' <<< "$out")
 [ -n "$row" ] || fail "no row for 'buffer' in: $out"
-read -r id name size allocator <<< "$row"
+read -r id name size allocator policy owner flags <<< "$row"
 [[ "$id" =~ ^[1-9][0-9]*$ ]] || fail "expected a non-zero numeric ID, got '$id'"
 assert_eq "$name" buffer "NAME"
 assert_eq "$size" 1K "SIZE"
 assert_eq "$allocator" kmalloc "ALLOCATOR of a 1 KiB buffer"
+assert_eq "$policy" kmalloc "POLICY (the active one at load)"
+assert_eq "$owner" user "OWNER of a plain kallocctl alloc"
+assert_eq "$flags" - "FLAGS"
 
 step "-j list is valid JSON holding exactly that buffer"
 expect_ok kallocctl -j list
@@ -30,6 +33,9 @@ python3 -c 'import json, sys; json.load(sys.stdin)' <<< "$out" ||
 got=$(jq -c '[.[] | {id, name, size, allocator}]' <<< "$out") ||
 	fail "kallocctl -j list is not a JSON array of buffers"
 assert_eq "$got" "[{\"id\":$id,\"name\":\"buffer\",\"size\":1024,\"allocator\":\"kmalloc\"}]" "JSON list"
+assert_eq "$(jq -c '.[0] | {policy, policy_id, owner, flags, socket, guards, corrupt}' <<< "$out")" \
+	'{"policy":"kmalloc","policy_id":1,"owner":"user","flags":0,"socket":false,"guards":0,"corrupt":false}' \
+	"the new JSON keys"
 
 step "-j -p list is the same data, pretty-printed over several lines"
 expect_ok kallocctl -j -p list

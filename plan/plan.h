@@ -3,9 +3,11 @@
  * plan.h - the kalloc plan language: declarative files saying which
  * buffers should exist. Read by kallocd (and later "kallocctl plan check").
  *
- * Pure: nothing here speaks netlink, so all of it is unit-testable.
+ * Pure: nothing here speaks netlink, so all of it is unit-testable. The
+ * language lives in plan/ (libkallocplan.a), apart from the netlink client
+ * in lib/, whose names and sizes it uses.
  *
- * Loading runs in three stages, each its own function in plan.c:
+ * Loading runs in three stages, each its own file (plan_priv.h):
  *
  *   lexer   bytes -> tokens (WORD, NEWLINE, EOF), each with its 1-based
  *           line and byte column; '#' starts a comment to end of line.
@@ -14,6 +16,9 @@
  *           statement ends at the end of its line.
  *   passes  semantic checks over the whole AST of every file at once
  *           (valid names, sizes in range, no name defined twice).
+ *
+ * load.c reads the files and keeps the errors; diff.c is the reconcile
+ * decision over a loaded plan.
  *
  * Every problem becomes a struct kalloc_plan_error printed as
  * "file:line:col: message". All errors of a load are collected (up to
@@ -151,7 +156,7 @@ struct kalloc_plan_action {
  * buffer in plan order. Returns 0 or -ENOMEM. plan may be NULL (empty).
  */
 int kalloc_plan_diff(const struct kalloc_plan *plan,
-		     const struct kalloc_buffer *cur, size_t ncur,
+		     const struct kalloc_buffer_info *cur, size_t ncur,
 		     const char *const *owned, size_t nowned,
 		     struct kalloc_plan_action **actsp, size_t *nactsp);
 

@@ -1,32 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * kallocd.h - what the parts of kallocd share: logging, the set of
- * buffers kallocd owns, and reconcile (reconcile.c).
+ * reconcile.h - making the kernel hold the plan (reconcile.c).
  */
-#ifndef KALLOCD_H
-#define KALLOCD_H
+#ifndef KALLOCD_RECONCILE_H
+#define KALLOCD_RECONCILE_H
 
-#include <stdbool.h>
 #include <stddef.h>
-#include <syslog.h>
 
-#include "kalloc.h"
+#include "owned.h"
 #include "plan.h"
-
-/* One line to stderr; with a "<prio>" prefix when journald reads it. */
-void kd_log(int prio, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-void kd_log_init(void);
-
-/* Names of the buffers kallocd created or adopted, i.e. may delete. */
-struct kd_owned {
-	char **names;
-	size_t n;
-};
-
-void kd_owned_clear(struct kd_owned *o);
-int kd_owned_load(struct kd_owned *o, const char *path);
-int kd_owned_save(const struct kd_owned *o, const char *path);
 
 /* What one reconcile did, for the log and STATUS=. */
 struct kd_result {
@@ -48,4 +30,4 @@ struct kd_result {
 int kd_reconcile(const struct kalloc_plan *plan, struct kd_owned *owned,
 		 struct kd_result *res);
 
-#endif /* KALLOCD_H */
+#endif /* KALLOCD_RECONCILE_H */

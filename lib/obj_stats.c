@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * obj_stats.c - the stats object: KALLOC_CMD_STATS_GET, in the attribute
+ * space enum kalloc_stats_attr, with one nest per policy (enum
+ * kalloc_pstats_attr) holding two latency histograms, whose attribute
+ * types are bucket numbers plus one.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "obj.h"
+
+static const char *const stats_attr_names[KALLOC_STATS_A_MAX + 1] = {
+	[KALLOC_STATS_A_POLICY]		= "policy",
+	[KALLOC_STATS_A_BUDGET_USED]	= "budget_used",
+	[KALLOC_STATS_A_BUDGET_LIMIT]	= "budget_limit",
+	[KALLOC_STATS_A_BUFFERS]	= "buffers",
+	[KALLOC_STATS_A_BUFFERS_MAX]	= "buffers_max",
+	[KALLOC_STATS_A_POLICY_STATS]	= "policy_stats",
+	[KALLOC_STATS_A_PAD]		= "pad",
+	/* The telemetry issue's; named for error messages, not parsed yet. */
+	[KALLOC_STATS_A_INTERVAL_MS]	= "interval_ms",
+	[KALLOC_STATS_A_PERF_ACTIVE]	= "perf_active",
+	[KALLOC_STATS_A_PERF_RING]	= "perf_ring",
+	[KALLOC_STATS_A_PERF_PRODUCED]	= "perf_produced",
+	[KALLOC_STATS_A_PERF_DROPPED]	= "perf_dropped",
+	[KALLOC_STATS_A_PERF_SENT]	= "perf_sent",
+	[KALLOC_STATS_A_PERF_SEND_FAILED] = "perf_send_failed",
+	[KALLOC_STATS_A_STATS_SENT]	= "stats_sent",
+	[KALLOC_STATS_A_STATS_SEND_FAILED] = "stats_send_failed",
+	[KALLOC_STATS_A_EVENTS_SENT]	= "events_sent",
+	[KALLOC_STATS_A_EVENTS_SEND_FAILED] = "events_send_failed",
+	[KALLOC_STATS_A_SYSTEM]		= "system",
+	[KALLOC_STATS_A_PERF_FLUSH]	= "perf_flush",
+};
+
+static const struct nla_policy stats_policy[KALLOC_STATS_A_MAX + 1] = {
+	[KALLOC_STATS_A_POLICY]		= { .type = NLA_U32 },
+	[KALLOC_STATS_A_BUDGET_USED]	= { .type = NLA_U64 },
+	[KALLOC_STATS_A_BUDGET_LIMIT]	= { .type = NLA_U64 },
+	[KALLOC_STATS_A_BUFFERS]	= { .type = NLA_U32 },
+	[KALLOC_STATS_A_BUFFERS_MAX]	= { .type = NLA_U32 },
+	[KALLOC_STATS_A_POLICY_STATS]	= { .type = NLA_NESTED },
+};
+
+static const struct nla_policy pstats_policy[KALLOC_PSTATS_A_MAX + 1] = {
+	[KALLOC_PSTATS_A_POLICY]		= { .type = NLA_U32 },
+	[KALLOC_PSTATS_A_NAME]			= { .type = NLA_STRING },
+	[KALLOC_PSTATS_A_ALLOCS]		= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_FREES]			= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_FAILURES]		= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_LIVE_BUFFERS]		= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_LIVE_BYTES]		= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_PEAK_BYTES]		= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_FOOTPRINT_BYTES]	= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_ARENA_BYTES]		= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_FRAG_INTERNAL]		= { .type = NLA_U32 },
+	[KALLOC_PSTATS_A_FRAG_EXTERNAL]		= { .type = NLA_U32 },
+	[KALLOC_PSTATS_A_CANARY_VIOLATIONS]	= { .type = NLA_U64 },
+	[KALLOC_PSTATS_A_ALLOC_LATENCY]		= { .type = NLA_NESTED },
+	[KALLOC_PSTATS_A_FREE_LATENCY]		= { .type = NLA_NESTED },
+};
+
+/* The u64 counters of a policy's nest, and where each goes. */
+static const struct {
+	int type;
+	size_t off;
+} pstats_u64[] = {
+	{ KALLOC_PSTATS_A_ALLOCS, offsetof(struct kalloc_pstats, allocs) },
+	{ KALLOC_PSTATS_A_FREES, offsetof(struct kalloc_pstats, frees) },
+	{ KALLOC_PSTATS_A_FAILURES, offsetof(struct kalloc_pstats, failures) },
+	{ KALLOC_PSTATS_A_LIVE_BUFFERS,
+	  offsetof(struct kalloc_pstats, live_buffers) },
+	{ KALLOC_PSTATS_A_LIVE_BYTES, offsetof(struct kalloc_pstats, live_bytes) },
+	{ KALLOC_PSTATS_A_PEAK_BYTES, offsetof(struct kalloc_pstats, peak_bytes) },
+	{ KALLOC_PSTATS_A_FOOTPRINT_BYTES,
+	  offsetof(struct kalloc_pstats, footprint_bytes) },
+	{ KALLOC_PSTATS_A_ARENA_BYTES,
+	  offsetof(struct kalloc_pstats, arena_bytes) },
+	{ KALLOC_PSTATS_A_CANARY_VIOLATIONS,
+	  offsetof(struct kalloc_pstats, canary_violations) },
+};
+
+/*
+ * Bucket b's count is attribute b + 1; other types (KALLOC_LATENCY_PAD,
+ * the padding of architectures that align 64-bit values, or buckets of a
+ * newer module) are left out, and so is an empty attribute, which can
+ * only be padding.
+ */
+static int parse_histogram(struct nlattr *nest, uint64_t *buckets)
+{
+	struct nlattr *a;
+	int rem, type;
+
+	if (!nest)
+		return 0;
+	nla_for_each_nested(a, nest, rem) {
+		type = nla_type(a);
+		if (type < 1 || type > KALLOC_LATENCY_BUCKETS || !nla_len(a))
+			continue;
+		if (nla_len(a) != sizeof(uint64_t))
+			return -EPROTO;
+		buckets[type - 1] = nla_get_u64(a);
+	}
+	return 0;
+}
+
+static int parse_pstats(struct nlattr *nest, struct kalloc_pstats *ps)
+{
+	struct nlattr *tb[KALLOC_PSTATS_A_MAX + 1];
+	size_t i;
+
+	if (nla_parse_nested(tb, KALLOC_PSTATS_A_MAX, nest, pstats_policy) < 0)
+		return -EPROTO;
+	if (!tb[KALLOC_PSTATS_A_POLICY] || !tb[KALLOC_PSTATS_A_NAME])
+		return -EPROTO;
+	memset(ps, 0, sizeof(*ps));
+	ps->policy = nla_get_u32(tb[KALLOC_PSTATS_A_POLICY]);
+	nla_strlcpy(ps->name, tb[KALLOC_PSTATS_A_NAME], sizeof(ps->name));
+	for (i = 0; i < sizeof(pstats_u64) / sizeof(pstats_u64[0]); i++) {
+		if (tb[pstats_u64[i].type])
+			*(uint64_t *)((char *)ps + pstats_u64[i].off) =
+				nla_get_u64(tb[pstats_u64[i].type]);
+	}
+	if (tb[KALLOC_PSTATS_A_FRAG_INTERNAL])
+		ps->frag_internal = nla_get_u32(tb[KALLOC_PSTATS_A_FRAG_INTERNAL]);
+	if (tb[KALLOC_PSTATS_A_FRAG_EXTERNAL])
+		ps->frag_external = nla_get_u32(tb[KALLOC_PSTATS_A_FRAG_EXTERNAL]);
+	if (parse_histogram(tb[KALLOC_PSTATS_A_ALLOC_LATENCY], ps->alloc_latency) ||
+	    parse_histogram(tb[KALLOC_PSTATS_A_FREE_LATENCY], ps->free_latency))
+		return -EPROTO;
+	return 0;
+}
+
+/* The totals are required; policies beyond what the struct holds are dropped. */
+static int parse_stats(const struct kalloc_obj_reply *r, void *out)
+{
+	struct nlattr **tb = r->tb;
+	struct kalloc_stats *st = out;
+	struct nlattr *a;
+	int rem;
+
+	if (!tb[KALLOC_STATS_A_BUDGET_USED] || !tb[KALLOC_STATS_A_BUDGET_LIMIT] ||
+	    !tb[KALLOC_STATS_A_BUFFERS] || !tb[KALLOC_STATS_A_BUFFERS_MAX])
+		return -EPROTO;
+	memset(st, 0, sizeof(*st));
+	st->budget_used = nla_get_u64(tb[KALLOC_STATS_A_BUDGET_USED]);
+	st->budget_limit = nla_get_u64(tb[KALLOC_STATS_A_BUDGET_LIMIT]);
+	st->buffers = nla_get_u32(tb[KALLOC_STATS_A_BUFFERS]);
+	st->buffers_max = nla_get_u32(tb[KALLOC_STATS_A_BUFFERS_MAX]);
+	nla_for_each_attr(a, r->head, r->len, rem) {
+		if (nla_type(a) != KALLOC_STATS_A_POLICY_STATS)
+			continue;
+		if (st->npolicies == KALLOC_STATS_POLICIES_MAX)
+			break;
+		if (parse_pstats(a, &st->policies[st->npolicies]))
+			return -EPROTO;
+		st->npolicies++;
+	}
+	return 0;
+}
+
+const struct kalloc_obj_ops kalloc_obj_stats = {
+	.name = "stats",
+	.attr_prefix = "KALLOC_STATS_A_",
+	.maxattr = KALLOC_STATS_A_MAX,
+	.attr_names = stats_attr_names,
+	.policy = stats_policy,
+	.reply_size = sizeof(struct kalloc_stats),
+	.parse = parse_stats,
+};
+
+int kalloc_stats_get(struct kalloc_nl *nl, const uint32_t *policy,
+		     struct kalloc_stats *out, struct kalloc_err *err)
+{
+	struct nl_msg *msg;
+	bool got = false;
+	int ret;
+
+	kalloc_clear_err(err);
+	ret = kalloc_nl_request(nl, &msg, KALLOC_CMD_STATS_GET, 0,
+				kalloc_attr_size(4), err);
+	if (ret)
+		return ret;
+	if (policy && nla_put_u32(msg, KALLOC_STATS_A_POLICY, *policy) < 0) {
+		nlmsg_free(msg);
+		return kalloc_err_msgsize(err);
+	}
+	ret = kalloc_nl_do(nl, msg, out, &got, err);
+	if (!ret && !got)
+		ret = kalloc_set_err(err, -EPROTO,
+				     "the kernel sent no statistics");
+	return ret;
+}

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * kallocctl's pure parts (ctl/libkallocctl.a): the argument parsers of
+ * its verbs, keywords, the hexdump of "read ... hex", the arithmetic of
+ * the bench tables, percentiles and latency bucket labels. The messages
+ * of usage errors are tested offline by ctl/test-cli.sh.
+ */
+#include <check.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bench.h"
+#include "buffer.h"
+#include "policy.h"
+#include "stats.h"
+#include "check_run.h"
+
+#define ARGV(...)	((char *[]){ __VA_ARGS__, NULL })
+#define ARGC(...)	((int)(sizeof((char *[]){ __VA_ARGS__ }) / sizeof(char *)))
+#define CALL(fn, out, ...)	fn(ARGC(__VA_ARGS__), ARGV(__VA_ARGS__), out)
+
+/* Usage errors go to stderr; keep the test log readable. */
+static void quiet(void)
+{
+	ck_assert_ptr_nonnull(freopen("/dev/null", "w", stderr));
+}
+
+START_TEST(alloc_args)
+{
+	struct ctl_alloc_args a;
+
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1K"), EXIT_OK);
+	ck_assert_str_eq(a.name, "b");
+	ck_assert_uint_eq(a.size, 1024);
+	ck_assert(!a.has_policy);
+	ck_assert_str_eq(a.owner, "user");
+	ck_assert(!a.hold);
+
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "4M", "hold",
+			      "owner", "kallocd", "policy", "first-fit"),
+			 EXIT_OK);
+	ck_assert_uint_eq(a.size, 4 << 20);
+	ck_assert(a.has_policy);
+	ck_assert_uint_eq(a.policy, KALLOC_POLICY_FIRST_FIT);
+	ck_assert_str_eq(a.owner, "kallocd");
+	ck_assert(a.hold);
+
+	/* Numbers pass through, 0 and unknown ones too. */
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1", "policy",
+			      "0"), EXIT_OK);
+	ck_assert(a.has_policy);
+	ck_assert_uint_eq(a.policy, 0);
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1", "policy",
+			      "99"), EXIT_OK);
+	ck_assert_uint_eq(a.policy, 99);
+}
+END_TEST
+
+START_TEST(alloc_bad_args)
+{
+	struct ctl_alloc_args a;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1Q"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1", "policy",
+			      "nope"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1", "policy"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1", "hold",
+			      "hold"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_alloc_parse, &a, "alloc", "b", "1", "extra"),
+			 EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(read_args)
+{
+	struct ctl_read_args a;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_read_parse, &a, "read", "b"), EXIT_OK);
+	ck_assert_str_eq(a.name, "b");
+	ck_assert_uint_eq(a.offset, 0);
+	ck_assert(!a.has_length);
+	ck_assert(!a.hex);
+	ck_assert_int_eq(CALL(ctl_read_parse, &a, "read", "b", "hex", "length",
+			      "0", "offset", "4K"), EXIT_OK);
+	ck_assert_uint_eq(a.offset, 4096);
+	ck_assert(a.has_length);
+	ck_assert_uint_eq(a.length, 0);
+	ck_assert(a.hex);
+	ck_assert_int_eq(CALL(ctl_read_parse, &a, "read", "b", "offset",
+			      "18446744073709551615"), EXIT_OK);
+	ck_assert_uint_eq(a.offset, UINT64_MAX);
+	ck_assert_int_eq(CALL(ctl_read_parse, &a, "read"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_read_parse, &a, "read", "b", "offset", "-1"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_read_parse, &a, "read", "b", "offset",
+			      "18446744073709551616"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_read_parse, &a, "read", "b", "length"),
+			 EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(write_args)
+{
+	struct ctl_write_args a;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b", "data", "hi"),
+			 EXIT_OK);
+	ck_assert_int_eq(a.src, CTL_SRC_DATA);
+	ck_assert_str_eq(a.value, "hi");
+	ck_assert_uint_eq(a.offset, 0);
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b", "offset", "1M",
+			      "file", "/etc/hostname"), EXIT_OK);
+	ck_assert_int_eq(a.src, CTL_SRC_FILE);
+	ck_assert_str_eq(a.value, "/etc/hostname");
+	ck_assert_uint_eq(a.offset, 1 << 20);
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b", "-"), EXIT_OK);
+	ck_assert_int_eq(a.src, CTL_SRC_STDIN);
+	/* data "" is data: the kernel says what it thinks of it. */
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b", "data", ""),
+			 EXIT_OK);
+	ck_assert_str_eq(a.value, "");
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b", "-", "data",
+			      "x"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b", "data", "x",
+			      "data", "y"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_write_parse, &a, "write", "b", "offset", "x",
+			      "-"), EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(flush_args)
+{
+	const char *owner = NULL;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_flush_parse, &owner, "flush", "owner", "t"),
+			 EXIT_OK);
+	ck_assert_str_eq(owner, "t");
+	ck_assert_int_eq(CALL(ctl_flush_parse, &owner, "flush", "owner"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_flush_parse, &owner, "flush", "tag", "t"),
+			 EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(policy_set_args)
+{
+	struct ctl_policy_set_args a;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "slab"), EXIT_OK);
+	ck_assert_uint_eq(a.id, KALLOC_POLICY_SLAB);
+	ck_assert(!a.migrate);
+	ck_assert(!a.has_from);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "tlsf",
+			      "migrate"), EXIT_OK);
+	ck_assert(a.migrate);
+	ck_assert(!a.has_from);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "tlsf",
+			      "migrate", "from", "kmalloc"), EXIT_OK);
+	ck_assert(a.has_from);
+	ck_assert_uint_eq(a.from, KALLOC_POLICY_KMALLOC);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "0"), EXIT_OK);
+	ck_assert_uint_eq(a.id, 0);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "x"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "slab", "from",
+			      "tlsf"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "slab",
+			      "migrate", "from"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_policy_set_parse, &a, "set", "slab",
+			      "migrate", "from", "x"), EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(bench_args)
+{
+	struct ctl_bench_args a;
+	uint64_t count;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_bench_parse, &a, "bench"), EXIT_OK);
+	ck_assert(!a.has_scenario);
+	ck_assert(!a.has_ops);
+	ck_assert_int_eq(CALL(ctl_bench_parse, &a, "run", "ops", "0",
+			      "scenario", "pages"), EXIT_OK);
+	ck_assert(a.has_ops);
+	ck_assert_uint_eq(a.ops, 0);
+	ck_assert_uint_eq(a.scenario, KALLOC_BENCH_PAGES);
+	ck_assert_int_eq(CALL(ctl_bench_parse, &a, "run", "ops", "20000000"),
+			 EXIT_OK);
+	ck_assert_uint_eq(a.ops, 20000000);
+	ck_assert_int_eq(CALL(ctl_bench_parse, &a, "run", "ops", "4294967296"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_bench_parse, &a, "run", "scenario", "x"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_netbench_parse, &count, "netlink"), EXIT_OK);
+	ck_assert_uint_eq(count, CTL_NETBENCH_COUNT);
+	ck_assert_int_eq(CALL(ctl_netbench_parse, &count, "netlink", "count",
+			      "5"), EXIT_OK);
+	ck_assert_uint_eq(count, 5);
+	ck_assert_int_eq(CALL(ctl_netbench_parse, &count, "netlink", "count",
+			      "0"), EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(keywords)
+{
+	struct ctl_kw kws[] = {
+		{ .word = "a", .takes_value = true },
+		{ .word = "f" },
+	};
+
+	quiet();
+	ck_assert_int_eq(ctl_parse_keywords(3, ARGV("f", "a", "1"), kws, 2, ""),
+			 EXIT_OK);
+	ck_assert(kws[0].seen && kws[1].seen);
+	ck_assert_str_eq(kws[0].value, "1");
+	/* A value may look like a keyword: "a f" sets a to "f". */
+	memset(kws, 0, sizeof(kws));
+	kws[0].word = "a";
+	kws[0].takes_value = true;
+	kws[1].word = "f";
+	ck_assert_int_eq(ctl_parse_keywords(2, ARGV("a", "f"), kws, 2, ""),
+			 EXIT_OK);
+	ck_assert_str_eq(kws[0].value, "f");
+	ck_assert(!kws[1].seen);
+}
+END_TEST
+
+START_TEST(hexdump)
+{
+	char line[CTL_HEXDUMP_LINE];
+
+	ck_assert_str_eq(ctl_hexdump_line(0, (const unsigned char *)"hello, world!\n\0\xff",
+					  16, line),
+			 "00000000  68 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 0a 00 ff  |hello, world!...|");
+	ck_assert_str_eq(ctl_hexdump_line(0x1234, (const unsigned char *)"ab", 2,
+					  line),
+			 "00001234  61 62                                             |ab|");
+	ck_assert_uint_lt(strlen(ctl_hexdump_line(UINT64_MAX,
+			  (const unsigned char *)"0123456789abcdef", 16, line)),
+			  CTL_HEXDUMP_LINE);
+}
+END_TEST
+
+START_TEST(bench_rows)
+{
+	struct kalloc_bench_result km = {
+		.ops = 200000, .ns = 10000000, .cycles = 30000000,
+		.p50_ps = 45000, .p99_ps = 120004,
+	};
+	struct kalloc_bench_result slab = km;
+	struct ctl_bench_row row;
+
+	slab.ns = 4000000;		/* 2.5 times the throughput */
+	ctl_bench_derive(&km, &km, &row);
+	ck_assert_uint_eq(row.ops_per_us, 2000);	/* 20.00 ops/us */
+	ck_assert_uint_eq(row.ns_per_op, 5000);		/* 50.00 ns */
+	ck_assert_uint_eq(row.cycles_per_op, 15000);	/* 150.00 */
+	ck_assert_uint_eq(row.p50_ns, 4500);		/* 45.00 ns */
+	ck_assert_uint_eq(row.p99_ns, 12000);		/* 120.00 ns, rounded */
+	ck_assert(row.has_ratio);
+	ck_assert_uint_eq(row.ratio, 100);
+	ctl_bench_derive(&slab, &km, &row);
+	ck_assert_uint_eq(row.ratio, 250);
+	ctl_bench_derive(&slab, NULL, &row);
+	ck_assert(!row.has_ratio);
+	slab.ops = 0;			/* stopped before anything ran */
+	ctl_bench_derive(&slab, &km, &row);
+	ck_assert(!row.has_ratio);
+	ck_assert_uint_eq(row.ns_per_op, 0);
+}
+END_TEST
+
+START_TEST(percentiles)
+{
+	uint64_t v[100], one[1] = { 7 };
+	size_t i;
+
+	for (i = 0; i < 100; i++)
+		v[i] = 100 - i;			/* unsorted: 100 .. 1 */
+	ck_assert_uint_eq(ctl_percentile(v, 100, 50), 50);
+	ck_assert_uint_eq(ctl_percentile(v, 100, 99), 99);
+	ck_assert_uint_eq(ctl_percentile(v, 100, 100), 100);
+	ck_assert_uint_eq(ctl_percentile(one, 1, 50), 7);
+	ck_assert_uint_eq(ctl_percentile(one, 1, 99), 7);
+	ck_assert_uint_eq(ctl_percentile(v, 0, 50), 0);
+	ck_assert_uint_eq(ctl_ratio_hundredths(447, 100), 447);
+	ck_assert_uint_eq(ctl_ratio_hundredths(1, 3), 33);
+	ck_assert_uint_eq(ctl_ratio_hundredths(2, 3), 67);
+	ck_assert_uint_eq(ctl_ratio_hundredths(5, 0), 0);
+}
+END_TEST
+
+START_TEST(bucket_labels)
+{
+	char buf[16];
+
+	ck_assert_str_eq(ctl_bucket_label(0, buf, sizeof(buf)), "0ns");
+	ck_assert_str_eq(ctl_bucket_label(1, buf, sizeof(buf)), "2ns");
+	ck_assert_str_eq(ctl_bucket_label(9, buf, sizeof(buf)), "512ns");
+	ck_assert_str_eq(ctl_bucket_label(10, buf, sizeof(buf)), "1.0us");
+	ck_assert_str_eq(ctl_bucket_label(20, buf, sizeof(buf)), "1.0ms");
+	ck_assert_str_eq(ctl_bucket_label(31, buf, sizeof(buf)), "2.1s");
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("ctl");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_test(tc, alloc_args);
+	tcase_add_test(tc, alloc_bad_args);
+	tcase_add_test(tc, read_args);
+	tcase_add_test(tc, write_args);
+	tcase_add_test(tc, flush_args);
+	tcase_add_test(tc, policy_set_args);
+	tcase_add_test(tc, bench_args);
+	tcase_add_test(tc, keywords);
+	tcase_add_test(tc, hexdump);
+	tcase_add_test(tc, bench_rows);
+	tcase_add_test(tc, percentiles);
+	tcase_add_test(tc, bucket_labels);
+	suite_add_tcase(s, tc);
+	return kalloc_check_run(s);
+}

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Regression tests for the defects the gauntlet found in kernel/ (each fix
+# is a commit with a "Found-by: gauntlet" trailer; docs/reliability.md
+# lists them). Those that need fault injection are in 31-fault, whose
+# walk fails the same allocations every run.
+# timeout: 300
+# shellcheck source=../lib.sh
+. "$KALLOC_VM_LIB"
+
+G=/usr/local/libexec/kalloc/gauntlet
+lane=$(cat /kalloc-share/lane 2> /dev/null || echo stock)
+
+fresh_module
+
+# --- kernel/sysmem: PAGE_OFFSET and VMEMMAP_START --------------------------
+# The module linked against page_offset_base and vmemmap_base, which exist
+# only where the memory layout is dynamic (KASLR): the debug kernel's
+# build of kalloc.ko failed. The debug lane's module build is the first
+# test; this one checks the values MEMINFO_GET reports are the layout's.
+step "MEMINFO_GET's direct map and vmemmap are the kernel's layout"
+expect_ok "$G/kstate" --meminfo
+direct=$(awk '$1 == "segment" && $2 == "direct" { print $4 }' <<< "$out")
+vmemmap=$(awk '$1 == "segment" && $2 == "vmemmap" { print $3 }' <<< "$out")
+kaslr=$(awk '$1 == "kaslr" { print $2 }' <<< "$out")
+if [ -z "$direct" ] || [ -z "$vmemmap" ]; then
+	fail "no direct map or vmemmap segment: $out"
+fi
+if zgrep -qx 'CONFIG_RANDOMIZE_MEMORY=y' /proc/config.gz 2> /dev/null ||
+	grep -qx 'CONFIG_RANDOMIZE_MEMORY=y' "/boot/config-$KVER" 2> /dev/null; then
+	# Randomised: inside the direct-map window, aligned to 1 GiB (PUD).
+	(( 0x$direct >= 0xffff888000000000 && 0x$direct < 0xffffc88000000000 )) ||
+		fail "direct map at $direct, outside the window of a 4-level layout"
+	(( (0x$direct & 0x3fffffff) == 0 )) || fail "direct map at $direct is not 1 GiB aligned"
+else
+	# Fixed: the 4-level defaults of arch/x86/include/asm/*_64_types.h.
+	assert_eq "$direct" ffff888000000000 "the direct map's start ($lane lane, no memory KASLR)"
+	assert_eq "$vmemmap" ffffea0000000000 "vmemmap's start ($lane lane, no memory KASLR)"
+	assert_eq "$kaslr" 0 "KASLR as MEMINFO reports it"
+fi
+expect_ok rmmod kalloc

@@ -71,6 +71,7 @@
 #define HISTORY		24
 #define MAX_ERRNO	134
 #define PAGE		4096ULL
+#define MAX_TEMPLATES	8
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -162,6 +163,12 @@ struct op_stat {
 	uint32_t timed;
 	bool heavy;	/* slow: sent from a child that is killed at a deadline */
 	bool proven;	/* a request of it succeeded fast in this process */
+	/* Learned: attributes the kernel said were missing (MISS_TYPE). */
+	uint32_t required[MAX_ATTR_TYPE / 32];
+	/* Learned: attribute sets of requests that succeeded, do and dump. */
+	int ntemplates[2];
+	uint32_t tmpl[2][MAX_TEMPLATES][MAX_ATTR_TYPE / 32];
+	uint32_t template_used;
 	struct attr_stat attr[MAX_ATTR_TYPE];
 };
 
@@ -831,9 +838,32 @@ static void gen_attrs(struct gnl_msg *m, struct plan *pl, const struct gnl_polic
 		types[i] = types[j];
 		types[j] = tmp;
 	}
+	/*
+	 * What the kernel taught: at the top level, half the time exactly
+	 * the attributes of a request of this op that succeeded (which keeps
+	 * constraints no policy states, such as "one of these two"), and
+	 * otherwise a random subset that mostly has the attributes the
+	 * kernel said were missing.
+	 */
+	if (top && st && st->ntemplates[pl->dump] && chance(50)) {
+		const uint32_t *tm = st->tmpl[pl->dump][below(st->ntemplates[pl->dump])];
+
+		st->template_used++;
+		for (i = 0; i < n; i++) {
+			int t = types[i];
+
+			if (t != victim && !(tm[t / 32] & (1U << (t % 32))))
+				continue;
+			gen_attr(m, pl, pol, t, t == victim ? pl->mut : M_NONE, depth, st);
+			if (m->overflow)
+				return;
+		}
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		int t = types[i];
-		bool include = t == victim || chance(pl->dump && top ? 8 : 62);
+		bool req = top && st && (st->required[t / 32] & (1U << (t % 32)));
+		bool include = t == victim || chance(req ? 85 : pl->dump && top ? 8 : 50);
 
 		if (!include)
 			continue;
@@ -1493,6 +1523,30 @@ static bool send_heavy(const uint8_t *buf, size_t len, const struct plan *pl,
 	return true;
 }
 
+/* The attribute set of a request that succeeded, kept if new. */
+static void learn_template(struct op_stat *st, bool dump, const struct nlmsghdr *n,
+			   size_t len)
+{
+	uint32_t set[MAX_ATTR_TYPE / 32] = { 0 };
+	const struct nlattr *a;
+	int alen, i;
+
+	if (n->nlmsg_len > len)
+		return;
+	a = gnl_msg_attrs(n, fam.hdrsize, &alen);
+	for (; alen >= (int)NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= alen;
+	     alen -= NLA_ALIGN(a->nla_len),
+	     a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len)))
+		if (gnl_attr_type(a) < MAX_ATTR_TYPE)
+			set[gnl_attr_type(a) / 32] |= 1U << (gnl_attr_type(a) % 32);
+	for (i = 0; i < st->ntemplates[dump]; i++)
+		if (!memcmp(st->tmpl[dump][i], set, sizeof(set)))
+			return;
+	i = st->ntemplates[dump] < MAX_TEMPLATES ? st->ntemplates[dump]++ :
+	    (int)below(MAX_TEMPLATES);
+	memcpy(st->tmpl[dump][i], set, sizeof(set));
+}
+
 /* Sends one generated request and judges the answer. Returns true if it succeeded. */
 static bool one_request(void)
 {
@@ -1590,7 +1644,11 @@ static bool one_request(void)
 			learn_reply(&r);
 			a = gnl_msg_attrs(n, fam.hdrsize, &alen);
 			pool_learn_attrs(pool, a, alen);
+			if (pl.mut == M_NONE)
+				learn_template(&opstat[pl.opi], pl.dump, n, len);
 		}
+		if (r.has_miss && r.miss_type < MAX_ATTR_TYPE)
+			opstat[pl.opi].required[r.miss_type / 32] |= 1U << (r.miss_type % 32);
 	}
 	rc = r.answered && r.error == 0;
 	gnl_reply_free(&r);
@@ -1809,6 +1867,14 @@ static void write_json(double dt)
 			st->sent_do, st->sent_dump, st->ok, st->rejected, st->silent,
 			st->interrupted, st->heavy ? "true" : "false",
 			st->timed ? st->seconds / st->timed * 1000 : 0.0);
+		fprintf(f, "     \"learned_required\": [");
+		for (t = 1, first = 1; t < MAX_ATTR_TYPE; t++)
+			if (st->required[t / 32] & (1U << (t % 32))) {
+				fprintf(f, "%s%d", first ? "" : ", ", t);
+				first = 0;
+			}
+		fprintf(f, "], \"learned_templates\": %d, \"template_requests\": %u,\n",
+			st->ntemplates[0] + st->ntemplates[1], st->template_used);
 		fprintf(f, "     \"errors\": {");
 		for (e = 1, first = 1; e < MAX_ERRNO; e++)
 			if (st->err[e]) {

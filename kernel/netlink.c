@@ -148,14 +148,19 @@ free_skb:
 	return NULL;
 }
 
-/* Replies to info with one message of cmd; -ENOMEM if it cannot be built. */
+/*
+ * Replies to info with one message of cmd; -ENOMEM, with an extack
+ * message, if it cannot be built.
+ */
 int kalloc_nl_reply(struct genl_info *info, u8 cmd, size_t size,
 		    kalloc_nl_fill_t fill, const void *arg)
 {
 	struct sk_buff *skb = kalloc_nl_msg(info, cmd, size, fill, arg);
 
-	if (!skb)
+	if (!skb) {
+		NL_SET_ERR_MSG(info->extack, "no memory for the reply");
 		return -ENOMEM;
+	}
 	return genlmsg_reply(skb, info);
 }
 

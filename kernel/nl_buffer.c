@@ -505,10 +505,15 @@ static int kalloc_flush_fill(struct sk_buff *skb, const void *arg)
 	return 0;
 }
 
+/*
+ * The reply's memory is taken before any buffer is deleted: a flush that
+ * deleted buffers must not then fail for want of memory to say so.
+ */
 static int kalloc_buffer_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kalloc_flush_msg m = {};
 	struct kalloc_buffer *buf;
+	struct sk_buff *reply;
 	unsigned long id;
 	int err;
 
@@ -519,6 +524,10 @@ static int kalloc_buffer_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	m.owner = nla_data(info->attrs[KALLOC_BUFFER_A_OWNER]);
+	reply = kalloc_nl_reply_new(info, nla_total_size(KALLOC_OWNER_MAX) +
+				    nla_total_size(sizeof(u32)));
+	if (!reply)
+		return -ENOMEM;
 
 	kalloc_table_lock();
 	for (id = 0; (buf = kalloc_buffer_next(&id)); id++) {
@@ -528,10 +537,8 @@ static int kalloc_buffer_flush_doit(struct sk_buff *skb, struct genl_info *info)
 		m.count++;
 	}
 	kalloc_table_unlock();
-	return kalloc_nl_reply(info, KALLOC_CMD_BUFFER_FLUSH,
-			       nla_total_size(KALLOC_OWNER_MAX) +
-			       nla_total_size(sizeof(u32)),
-			       kalloc_flush_fill, &m);
+	return kalloc_nl_reply_send(info, reply, KALLOC_CMD_BUFFER_FLUSH,
+				    kalloc_flush_fill, &m);
 }
 
 /* ---- dumps --------------------------------------------------------------- */

@@ -3,7 +3,8 @@
 #   make            build kernel/kalloc.ko, ctl/kallocctl, agentd/kallocd
 #   make deps       install every Debian package the project needs (root)
 #   make demo       deps + build + boot Debian's kernel in QEMU and show kalloc
-#   make check      deps + build + every test (unit, allocator, VM scenarios)
+#   make check      deps + build + every test (unit, allocator, VM scenarios),
+#                   then docs/reliability.md from the VM runs
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
 #   make fuzz-kernel  the policy-aware netlink fuzzer against kalloc.ko in
@@ -75,6 +76,7 @@ check: deps
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
 	$(MAKE) vm-check
+	$(MAKE) reliability
 
 unit: lib plan ctl
 	$(MAKE) -C tests/unit check

@@ -257,6 +257,7 @@ int kcov_open(struct kcov *k, const char *module, const char *ko_path,
 
 	memset(k, 0, sizeof(*k));
 	k->fd = -1;
+	k->child_fd = -1;
 	if (ko_map_load(&k->map, ko_path, err, errlen))
 		return -1;
 	snprintf(path, sizeof(path), "/sys/module/%s/sections/.text", module);
@@ -283,15 +284,62 @@ int kcov_open(struct kcov *k, const char *module, const char *ko_path,
 	return 0;
 }
 
-int kcov_reopen_child(struct kcov *k)
+int kcov_child_prepare(struct kcov *k)
 {
-	/* The parent's fd is bound to the parent's task; a child needs its own. */
-	if (k->area)
-		munmap(k->area, k->entries * sizeof(unsigned long));
-	if (k->fd >= 0)
-		close(k->fd);
+	k->child_fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
+	if (k->child_fd < 0)
+		return -1;
+	if (ioctl(k->child_fd, KCOV_INIT_TRACE, k->entries))
+		goto fail;
+	k->child_area = mmap(NULL, k->entries * sizeof(unsigned long),
+			     PROT_READ | PROT_WRITE, MAP_SHARED, k->child_fd, 0);
+	if (k->child_area == MAP_FAILED)
+		goto fail;
+	__atomic_store_n(&k->child_area[0], 0, __ATOMIC_RELAXED);
+	return 0;
+fail:
+	close(k->child_fd);
+	k->child_fd = -1;
+	k->child_area = NULL;
+	return -1;
+}
+
+int kcov_child_enable(struct kcov *k)
+{
+	if (!k->child_area)
+		return -1;
+	/* The parent's trace stays the parent's: this task traces here. */
 	k->area = NULL;
-	return kcov_fd_open(k);
+	__atomic_store_n(&k->child_area[0], 0, __ATOMIC_RELAXED);
+	return ioctl(k->child_fd, KCOV_ENABLE, KCOV_TRACE_PC);
+}
+
+int kcov_child_collect(struct kcov *k)
+{
+	unsigned long *mine = k->area;
+	int fresh;
+
+	if (!k->child_area)
+		return 0;
+	k->area = k->child_area;
+	fresh = kcov_collect(k);
+	k->area = mine;
+	return fresh;
+}
+
+void kcov_json_bitmap(const struct kcov *k, FILE *f)
+{
+	int i, v = 0;
+
+	fputc('"', f);
+	for (i = 0; i < k->map.nblocks; i++) {
+		v |= (k->hit[i] != 0) << (3 - i % 4);
+		if (i % 4 == 3 || i == k->map.nblocks - 1) {
+			fputc("0123456789abcdef"[v], f);
+			v = 0;
+		}
+	}
+	fputc('"', f);
 }
 
 void kcov_start(struct kcov *k)
@@ -411,6 +459,9 @@ void kcov_json(const struct kcov *k, FILE *f, const char *ind)
 	fprintf(f, "%s  \"blocks_covered\": %d,\n", ind, kcov_covered(k));
 	fprintf(f, "%s  \"trace_overflows\": %llu,\n", ind,
 		(unsigned long long)k->overflows);
+	fprintf(f, "%s  \"bitmap\": ", ind);
+	kcov_json_bitmap(k, f);
+	fprintf(f, ",\n");
 	fprintf(f, "%s  \"functions\": [", ind);
 	for (i = 0; i < k->map.nfuncs; i++) {
 		const struct ko_func *fn = &k->map.func[i];

@@ -57,6 +57,9 @@ struct kcov {
 	uint8_t *hit;		/* [map.nblocks]: where the bits are kept */
 	bool hit_shared;	/* hit lives in a MAP_SHARED mapping */
 	uint64_t overflows;	/* traces that filled the buffer */
+	/* A second handle for children: mapped here, enabled by the child. */
+	int child_fd;
+	unsigned long *child_area;
 };
 
 /*
@@ -66,8 +69,17 @@ struct kcov {
  */
 int kcov_open(struct kcov *k, const char *module, const char *ko_path,
 	      bool shared, char *err, size_t errlen);
-/* A forked child: its own KCOV fd and area, the same hit map. */
-int kcov_reopen_child(struct kcov *k);
+/*
+ * Children: kcov_child_prepare() (parent, once) opens and maps a second
+ * handle; a forked child calls kcov_child_enable() and traces into it; the
+ * parent reads what the child traced with kcov_child_collect(), also after
+ * it killed the child.
+ */
+int kcov_child_prepare(struct kcov *k);
+int kcov_child_enable(struct kcov *k);
+int kcov_child_collect(struct kcov *k);
+/* The blocks reached, as hex (one bit a block, block 0 first): for merging. */
+void kcov_json_bitmap(const struct kcov *k, FILE *f);
 void kcov_start(struct kcov *k);
 /* Stops recording and adds the blocks reached; returns how many were new. */
 int kcov_collect(struct kcov *k);

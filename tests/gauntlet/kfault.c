@@ -1388,6 +1388,11 @@ int main(int argc, char **argv)
 		if (kcov_on)
 			fprintf(jf, "  \"blocks_total\": %d,\n  \"blocks_clean\": %d,\n  \"blocks_fault_only\": %d,\n",
 				kc.map.nblocks, clean_blocks, fault_only);
+		if (kcov_on) {
+			fprintf(jf, "  \"bitmap\": ");
+			kcov_json_bitmap(&kc, jf);
+			fprintf(jf, ",\n");
+		}
 		fprintf(jf, "  \"duration_s\": %.1f,\n  \"findings\": %d\n}\n", gnl_now() - t0_all,
 			nfindings);
 		fclose(jf);

@@ -1464,16 +1464,14 @@ static bool send_heavy(const uint8_t *buf, size_t len, const struct plan *pl,
 		struct gnl_sock cs;
 		struct gnl_reply cr;
 
-		if (kcov_on)
-			kcov_reopen_child(&kc);
 		if (gnl_open(&cs, opt.timeout_ms))
 			_exit(3);
 		gnl_reply_init(&cr);
-		kcov_start(kcov_on ? &kc : NULL);
+		/* Traced into the parent's second handle: read even if killed. */
+		if (kcov_on)
+			kcov_child_enable(&kc);
 		res->rc = gnl_transact(&cs, buf, len, n->nlmsg_seq, pl->nmsgs,
 				       true, 0, &cr);
-		if (kcov_on)
-			kcov_collect(&kc);
 		res->error = cr.error;
 		res->sys_errno = cr.sys_errno;
 		res->nmsgs = cr.nmsgs;
@@ -1504,9 +1502,13 @@ static bool send_heavy(const uint8_t *buf, size_t len, const struct plan *pl,
 	if (!done) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
+		if (kcov_on)
+			kcov_child_collect(&kc);
 		munmap(res, sizeof(*res));
 		return false;
 	}
+	if (kcov_on)
+		kcov_child_collect(&kc);
 	*rc = res->rc;
 	r->error = res->error;
 	r->sys_errno = res->sys_errno;
@@ -2073,6 +2075,8 @@ int main(int argc, char **argv)
 			return 2;
 		}
 		kcov_on = true;
+		if (kcov_child_prepare(&kc))
+			printf("kfuzz: KCOV: no second handle, slow requests in children are not traced\n");
 		printf("kfuzz: KCOV on: %d basic blocks in %s's .text (%llu bytes)\n",
 		       kc.map.nblocks, opt.module, (unsigned long long)kc.map.text_size);
 	}

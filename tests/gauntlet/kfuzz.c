@@ -909,7 +909,10 @@ static int pick_op(void)
 		struct op_stat *st = &opstat[i];
 		double avg = st->timed ? st->seconds / st->timed : 0;
 
+		/* Never starved: a slow op still gets a hundredth of a share. */
 		w[i] = 1.0 / (1.0 + avg * 200.0);
+		if (w[i] < 0.01)
+			w[i] = 0.01;
 		if (only_recent) {
 			const struct gnl_policy *p = gnl_op_policy(&fam, &fam.ops[i], false);
 			bool takes = false;
@@ -1431,6 +1434,7 @@ static void log_sent(const struct plan *pl, const uint8_t *buf, size_t len)
 
 /* Result of a request sent from a child: what the parent needs to judge. */
 struct child_result {
+	double seconds;		/* the request's own time, measured in the child */
 	int rc, error, sys_errno, nmsgs, malformed;
 	bool answered, timed_out, has_msg, has_offs, is_dump_done;
 	uint32_t offs;
@@ -1440,22 +1444,28 @@ struct child_result {
 /*
  * Sends a request of a slow op from a child, killed after the deadline:
  * the kernel's fatal-signal path runs, and the parent never waits long.
- * Returns true if the child answered in time (r filled in).
+ * The child measures the request's own time (the fork is not its cost) and
+ * says it is done through a pipe. Returns true if the child answered in
+ * time (r, *rc and *seconds filled in).
  */
 static bool send_heavy(const uint8_t *buf, size_t len, const struct plan *pl,
-		       struct gnl_reply *r, int *rc)
+		       struct gnl_reply *r, int *rc, double *seconds)
 {
 	struct child_result *res;
 	struct nlmsghdr *n = (struct nlmsghdr *)buf;
-	double deadline;
+	struct pollfd pfd;
+	int status, pipefd[2];
+	bool done;
 	pid_t pid;
-	int status;
-	bool done = false;
 
 	res = mmap(NULL, sizeof(*res), PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (res == MAP_FAILED)
 		return false;
+	if (pipe(pipefd)) {
+		munmap(res, sizeof(*res));
+		return false;
+	}
 	memset(res, 0, sizeof(*res));
 	res->rc = 1;
 	fflush(stdout);
@@ -1463,15 +1473,19 @@ static bool send_heavy(const uint8_t *buf, size_t len, const struct plan *pl,
 	if (pid == 0) {
 		struct gnl_sock cs;
 		struct gnl_reply cr;
+		double t0;
 
+		close(pipefd[0]);
 		if (gnl_open(&cs, opt.timeout_ms))
 			_exit(3);
 		gnl_reply_init(&cr);
 		/* Traced into the parent's second handle: read even if killed. */
 		if (kcov_on)
 			kcov_child_enable(&kc);
+		t0 = gnl_now();
 		res->rc = gnl_transact(&cs, buf, len, n->nlmsg_seq, pl->nmsgs,
 				       true, 0, &cr);
+		res->seconds = gnl_now() - t0;
 		res->error = cr.error;
 		res->sys_errno = cr.sys_errno;
 		res->nmsgs = cr.nmsgs;
@@ -1483,33 +1497,33 @@ static bool send_heavy(const uint8_t *buf, size_t len, const struct plan *pl,
 		res->offs = cr.offs;
 		res->is_dump_done = cr.is_dump_done;
 		snprintf(res->msg, sizeof(res->msg), "%s", cr.msg);
-		__atomic_store_n(&res->rc, res->rc == 1 ? 0 : res->rc, __ATOMIC_RELEASE);
+		/* Done: the parent wakes on the pipe, not on a timer. */
+		if (write(pipefd[1], "x", 1) < 0)
+			_exit(4);
 		_exit(0);
 	}
+	close(pipefd[1]);
 	if (pid < 0) {
+		close(pipefd[0]);
 		munmap(res, sizeof(*res));
 		return false;
 	}
 	n_heavy_sent++;
-	deadline = gnl_now() + opt.heavy_deadline_ms / 1000.0;
-	while (gnl_now() < deadline) {
-		if (waitpid(pid, &status, WNOHANG) == pid) {
-			done = true;
-			break;
-		}
-		poll(NULL, 0, 20);
-	}
-	if (!done) {
+	pfd.fd = pipefd[0];
+	pfd.events = POLLIN;
+	done = poll(&pfd, 1, opt.heavy_deadline_ms) > 0;
+	close(pipefd[0]);
+	if (!done)
 		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		if (kcov_on)
-			kcov_child_collect(&kc);
+	waitpid(pid, &status, 0);
+	if (kcov_on)
+		kcov_child_collect(&kc);
+	if (!done || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		munmap(res, sizeof(*res));
 		return false;
 	}
-	if (kcov_on)
-		kcov_child_collect(&kc);
 	*rc = res->rc;
+	*seconds = res->seconds;
 	r->error = res->error;
 	r->sys_errno = res->sys_errno;
 	r->nmsgs = res->nmsgs;
@@ -1557,7 +1571,7 @@ static bool one_request(void)
 	struct gnl_reply r;
 	struct nlmsghdr *n;
 	size_t len;
-	double t0, dt;
+	double t0, dt, child_s = 0;
 	int rc = 0;
 	bool heavy;
 
@@ -1585,7 +1599,7 @@ static bool one_request(void)
 		(opstat[pl.opi].heavy || !opstat[pl.opi].proven);
 	t0 = gnl_now();
 	if (heavy) {
-		if (!send_heavy(m.buf, len, &pl, &r, &rc)) {
+		if (!send_heavy(m.buf, len, &pl, &r, &rc, &child_s)) {
 			if (!opstat[pl.opi].heavy)
 				printf("kfuzz: cmd %u did not answer within %d ms: sent from a child killed at that deadline from now on\n",
 				       pl.cmd, opt.heavy_deadline_ms);
@@ -1609,7 +1623,8 @@ static bool one_request(void)
 		if (kcov_on)
 			kcov_collect(&kc);
 	}
-	dt = gnl_now() - t0;
+	/* A child's own measure: the fork is not the request's cost. */
+	dt = heavy ? child_s : gnl_now() - t0;
 	if (pl.opi >= 0 && r.answered && r.error == 0 && !opstat[pl.opi].heavy &&
 	    !opstat[pl.opi].proven) {
 		if (dt * 1000 > opt.heavy_ms) {

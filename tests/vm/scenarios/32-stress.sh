@@ -19,7 +19,7 @@ mkdir -p "$results"
 if [ "$lane" = debug ]; then
 	procs=32 ops=250
 else
-	procs=32 ops=1500
+	procs=32 ops=800
 fi
 
 unload_all

@@ -29,6 +29,7 @@ static const struct kalloc_obj_ops *const by_cmd[] = {
 	[KALLOC_CMD_POLICY_SET]		= &kalloc_obj_policy_set,
 	[KALLOC_CMD_STATS_GET]		= &kalloc_obj_stats,
 	[KALLOC_CMD_BENCH_RUN]		= &kalloc_obj_bench,
+	[KALLOC_CMD_BUFFER_SET]		= &kalloc_obj_buffer,
 };
 
 const struct kalloc_obj_ops *kalloc_obj_of_cmd(unsigned int cmd)

@@ -509,6 +509,55 @@ static int undo_del(void)
 	return ensure("fi_del", 700, KALLOC_POLICY_FIRST_FIT, "fi", 0x33);
 }
 
+/* -- BUFFER_SET: grow and move in place, contents kept -- */
+
+static int setup_set(void)
+{
+	int err = base_setup();
+
+	return err ? err : ensure("fi_set", 4000, KALLOC_POLICY_KMALLOC, "fi", 0x77);
+}
+
+static void build_set(struct gnl_msg *m)
+{
+	kc_msg(&c, m, KALLOC_CMD_BUFFER_SET, 0);
+	gnl_put_str(m, KALLOC_BUFFER_A_NAME, "fi_set");
+	gnl_put_u64(m, KALLOC_BUFFER_A_SIZE, 9000);
+	gnl_put_u32(m, KALLOC_BUFFER_A_POLICY, KALLOC_POLICY_BUDDY);
+}
+
+static int verify_set(const struct kc_state *s0, const struct kc_state *s1,
+		      const struct outcome *o, char *why, size_t n)
+{
+	const struct kc_buf *x = find_buf(s0, "fi_set"), *y = find_buf(s1, "fi_set");
+	uint64_t h = 1469598103934665603ULL;
+	uint8_t v;
+	int i;
+
+	(void)o;
+	for (i = 0; i < 9000; i++) {
+		v = i < 4000 ? 0x77 : 0;
+		h = kc_fnv(&v, 1, h);
+	}
+	if (!x || !y || y->id != x->id || y->size != 9000 ||
+	    y->policy != KALLOC_POLICY_BUDDY || y->hash != h) {
+		snprintf(why, n, "after a successful BUFFER_SET fi_set is not 9000 bytes in buddy, same id, contents kept");
+		return 1;
+	}
+	if (s1->nbuf != s0->nbuf || s1->budget_used != s0->budget_used + 5000) {
+		snprintf(why, n, "after a successful BUFFER_SET: %d buffers, budget %llu (was %d, %llu)",
+			 s1->nbuf, (unsigned long long)s1->budget_used, s0->nbuf,
+			 (unsigned long long)s0->budget_used);
+		return 1;
+	}
+	return 0;
+}
+
+static int undo_set(void)
+{
+	return gone("fi_set") ?: setup_set();
+}
+
 /* -- BUFFER_READ, BUFFER_WRITE -- */
 
 static int setup_io(void)
@@ -1240,6 +1289,7 @@ static const struct exemplar exemplars[] = {
 	EX(.name = "buffer-new-arena", .what = "BUFFER_NEW in tlsf, owned by the socket", .cmd = KALLOC_CMD_BUFFER_NEW, .dump = false, .setup = setup_new, .build = build_new_arena, .verify = verify_new_arena, .undo = undo_new),
 	EX(.name = "buffer-new-first", .what = "the first BUFFER_NEW of best-fit: its arena is created (a fresh module each time)", .cmd = KALLOC_CMD_BUFFER_NEW, .dump = false, .setup = setup_first_arena, .build = build_first_arena, .verify = verify_first_arena, .undo = NULL, .reload_each = true, .params = "arena_bytes=65536"),
 	EX(.name = "buffer-del", .what = "BUFFER_DEL by name", .cmd = KALLOC_CMD_BUFFER_DEL, .dump = false, .setup = setup_del, .build = build_del, .verify = verify_del, .undo = undo_del),
+	EX(.name = "buffer-set", .what = "BUFFER_SET: 4000 bytes in kmalloc grown to 9000 in buddy", .cmd = KALLOC_CMD_BUFFER_SET, .dump = false, .setup = setup_set, .build = build_set, .verify = verify_set, .undo = undo_set),
 	EX(.name = "buffer-read", .what = "BUFFER_READ of 32 KiB", .cmd = KALLOC_CMD_BUFFER_READ, .dump = false, .setup = setup_io, .build = build_read, .verify = verify_read, .undo = NULL),
 	EX(.name = "buffer-write", .what = "BUFFER_WRITE of 3000 bytes", .cmd = KALLOC_CMD_BUFFER_WRITE, .dump = false, .setup = setup_io, .build = build_write, .verify = verify_write, .undo = undo_write),
 	EX(.name = "buffer-get", .what = "BUFFER_GET by name", .cmd = KALLOC_CMD_BUFFER_GET, .dump = false, .setup = base_setup, .build = build_get, .verify = verify_unchanged, .undo = NULL),

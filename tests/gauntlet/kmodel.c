@@ -165,6 +165,32 @@ int kc_buffer_del(struct kc *c, uint32_t id, const char *name, struct gnl_reply 
 	return err;
 }
 
+int kc_buffer_set(struct kc *c, uint32_t id, const char *name, uint64_t size,
+		  uint32_t policy, struct kc_buf *out, struct gnl_reply *r)
+{
+	struct gnl_msg *m = malloc(sizeof(*m));
+	struct nlmsghdr *n;
+	int err;
+	WITH_REPLY(r, local)
+
+	if (!m)
+		return -ENOMEM;
+	kc_msg(c, m, KALLOC_CMD_BUFFER_SET, 0);
+	put_select(m, id, name);
+	if (size)
+		gnl_put_u64(m, KALLOC_BUFFER_A_SIZE, size);
+	if (policy)
+		gnl_put_u32(m, KALLOC_BUFFER_A_POLICY, policy);
+	err = kc_req(c, m, r);
+	free(m);
+	n = gnl_reply_next(r, NULL);
+	if (!err && out && n)
+		kc_parse_buf(n, out);
+	if (r == &local)
+		gnl_reply_free(&local);
+	return err;
+}
+
 int kc_buffer_write(struct kc *c, uint32_t id, uint64_t off, const void *data,
 		    uint32_t len, struct gnl_reply *r)
 {

@@ -55,6 +55,9 @@ int kc_buffer_new(struct kc *c, const char *name, uint64_t size, uint32_t policy
 		  const char *owner, uint32_t flags, struct kc_buf *out,
 		  struct gnl_reply *r);
 int kc_buffer_del(struct kc *c, uint32_t id, const char *name, struct gnl_reply *r);
+/* BUFFER_SET: size and/or policy (0: leave it); out: the buffer after. */
+int kc_buffer_set(struct kc *c, uint32_t id, const char *name, uint64_t size,
+		  uint32_t policy, struct kc_buf *out, struct gnl_reply *r);
 int kc_buffer_write(struct kc *c, uint32_t id, uint64_t off, const void *data,
 		    uint32_t len, struct gnl_reply *r);
 /* Reads len bytes into out; returns 0 or -errno. */

@@ -13,7 +13,9 @@
  *   the process's own copy of every buffer it owns), get (by id or name),
  *   policy switch with migration (POLICY_SET MIGRATE, sometimes FROM),
  *   dump (BUFFER_GET: every buffer it owns listed once, with its size),
- *   stats (STATS_GET, within its limits).
+ *   stats (STATS_GET, within its limits), and resize (BUFFER_SET: a new
+ *   size, sometimes a new policy; the contents kept up to the smaller
+ *   size, zeros after), when the family has BUFFER_SET.
  * Each process finally reads all its buffers back and deletes them.
  * Besides them a monitor, like a telemetry client, listens to the events,
  * stats and perf groups for the whole run.
@@ -24,14 +26,16 @@
  *   no-errors         no request failed other than as documented (ENOSPC
  *                     of a full budget, max_buffers or arena)
  *   allocs, frees     summed over policies, STATS_GET's ALLOCS and FREES
- *                     grew by creates + moves and deletes + moves
- *   failures          FAILURES grew by the creates a policy refused plus
- *                     the buffers a migration could not move
+ *                     grew by creates + moves + resizes and deletes +
+ *                     moves + resizes
+ *   failures          FAILURES grew by the creates and resizes a policy
+ *                     refused plus the buffers a migration could not move
  *   budget            buffers and budget in use are back where they were
  *   live              each policy's live buffers and bytes are back
  *   events            the events group carried one BUFFER_NEW per create
  *                     and one BUFFER_DEL per delete of ours, and one
- *                     POLICY_SET per switch that changed something; the
+ *                     POLICY_SET per switch that changed something and one
+ *                     BUFFER_SET per resize; the
  *                     kernel's EVENTS_SENT + EVENTS_SEND_FAILED grew by
  *                     exactly that many messages
  *   perf              after a PERF_FLUSH, produced = dropped + sent +
@@ -85,9 +89,10 @@ static struct {
 /* ---- what each process did, in shared memory ------------------------------ */
 
 enum op_kind { K_CREATE, K_DELETE, K_WRITE, K_READ, K_GET, K_POLICY, K_DUMP,
-	       K_STATS, K_NKINDS };
+	       K_STATS, K_RESIZE, K_NKINDS };
 static const char *const kind_names[K_NKINDS] = {
 	"create", "delete", "write", "read", "get", "policy_set", "dump", "stats",
+	"resize",
 };
 
 struct proc_result {
@@ -96,6 +101,7 @@ struct proc_result {
 	long creates_ok, deletes_ok;
 	long refused_budget, refused_policy;	/* ENOSPC by cookie kind */
 	long migrated, unmoved, policy_changed;
+	long resized, resize_refused_budget, resize_refused_policy;
 	long read_mismatch, dump_missing, dump_intr_retries;
 	long errors;
 	bool unloaded;
@@ -110,7 +116,7 @@ static long ids_per_proc;
 /* ---- the monitor ------------------------------------------------------------ */
 
 struct monitor_result {
-	long events_new, events_del, events_policy, events_other;
+	long events_new, events_del, events_policy, events_set, events_other;
 	long events_ours_new, events_ours_del;
 	long stats_msgs, perf_msgs, perf_records, perf_lost_attr;
 	long seq_breaks;	/* a CPU's records went back in seq */
@@ -177,6 +183,9 @@ static void monitor_handle(struct kc *c, const struct nlmsghdr *n)
 		break;
 	case KALLOC_CMD_POLICY_SET:
 		mres->events_policy++;
+		break;
+	case KALLOC_CMD_BUFFER_SET:
+		mres->events_set++;
 		break;
 	case KALLOC_CMD_STATS_GET:
 		mres->stats_msgs++;
@@ -296,6 +305,7 @@ static void worker_main(int idx)
 	struct gnl_reply r;
 	struct kc c;
 	long op, serial = 0;
+	bool has_set;
 
 	err = kc_open(&c, 60000);
 	if (err) {
@@ -306,30 +316,34 @@ static void worker_main(int idx)
 		proc_error(res, "kc_open: %s", gnl_errname(err));
 		_exit(1);
 	}
+	has_set = kc_has_cmd(&c, KALLOC_CMD_BUFFER_SET);
 	gnl_reply_init(&r);
 	for (op = 0; op < opt.ops; op++) {
 		uint64_t x = rng_next(&rs) % 100;
 		enum op_kind k;
 
-		if (x < 24)
+		if (x < 23)
 			k = K_CREATE;
-		else if (x < 38)
+		else if (x < 36)
 			k = K_DELETE;
-		else if (x < 56)
+		else if (x < 53)
 			k = K_WRITE;
-		else if (x < 74)
+		else if (x < 70)
 			k = K_READ;
-		else if (x < 81)
+		else if (x < 76)
 			k = K_GET;
-		else if (x < 84)
+		else if (x < 79)
 			k = K_POLICY;
-		else if (x < 92)
+		else if (x < 87)
 			k = K_DUMP;
-		else
+		else if (x < 93)
 			k = K_STATS;
+		else
+			k = has_set ? K_RESIZE : K_GET;
 		if (k == K_CREATE && nlive == MAX_LIVE)
 			k = K_DELETE;
-		if ((k == K_DELETE || k == K_WRITE || k == K_READ || k == K_GET) && !nlive)
+		if ((k == K_DELETE || k == K_WRITE || k == K_READ || k == K_GET ||
+		     k == K_RESIZE) && !nlive)
 			k = K_CREATE;
 		res->n[k]++;
 		err = 0;
@@ -477,6 +491,47 @@ static void worker_main(int idx)
 				}
 			}
 			free(list);
+			break;
+		}
+		case K_RESIZE: {
+			struct live *l = &live[rng_next(&rs) % nlive];
+			uint64_t size = 1 + rng_next(&rs) % (rng_next(&rs) % 4 ? 4096 : opt.max_size);
+			uint32_t policy = rng_next(&rs) % 3 ? 0 :
+				1 + (uint32_t)(rng_next(&rs) % KALLOC_POLICY_MAX);
+			struct kc_buf b;
+			uint8_t *shadow;
+
+			if (size == l->size)
+				size++;
+			err = kc_buffer_set(&c, l->id, NULL, size, policy, &b, &r);
+			if (err == -ENOSPC) {
+				int kind = cookie_kind(&r);
+
+				if (kind == KALLOC_COOKIE_LARGEST)
+					res->resize_refused_policy++;
+				else if (kind == KALLOC_COOKIE_BUDGET)
+					res->resize_refused_budget++;
+				else
+					proc_error(res, "resize %s: ENOSPC without a known cookie (%s)",
+						   l->name, r.msg);
+				err = 0;
+				break;
+			}
+			if (err)
+				break;
+			if (b.id != l->id || b.size != size || (policy && b.policy != policy)) {
+				proc_error(res, "resize %s to %llu: reply says id %u size %llu policy %u",
+					   l->name, (unsigned long long)size, b.id,
+					   (unsigned long long)b.size, b.policy);
+				break;
+			}
+			/* The contents up to the smaller size, zeros after. */
+			shadow = calloc(1, size);
+			memcpy(shadow, l->shadow, size < l->size ? size : l->size);
+			free(l->shadow);
+			l->shadow = shadow;
+			l->size = size;
+			res->resized++;
 			break;
 		}
 		case K_STATS: {
@@ -690,6 +745,9 @@ int main(int argc, char **argv)
 		tot.migrated += r->migrated;
 		tot.unmoved += r->unmoved;
 		tot.policy_changed += r->policy_changed;
+		tot.resized += r->resized;
+		tot.resize_refused_budget += r->resize_refused_budget;
+		tot.resize_refused_policy += r->resize_refused_policy;
 		tot.read_mismatch += r->read_mismatch;
 		tot.dump_missing += r->dump_missing;
 		tot.dump_intr_retries += r->dump_intr_retries;
@@ -699,10 +757,12 @@ int main(int argc, char **argv)
 			printf("kstress: process %ld: %ld errors, first: %s\n", i, r->errors,
 			       r->first_error);
 	}
-	printf("kstress: %ld operations in %.1f s (%.0f/s): %ld creates (%ld refused: %ld budget, %ld policy), %ld deletes, %ld moved, %ld unmoved\n",
+	printf("kstress: %ld operations in %.1f s (%.0f/s): %ld creates (%ld refused: %ld budget, %ld policy), %ld deletes, %ld resizes (%ld refused), %ld moved, %ld unmoved\n",
 	       tot.ops_done, dt, dt > 0 ? tot.ops_done / dt : 0.0, tot.creates_ok,
 	       tot.refused_budget + tot.refused_policy, tot.refused_budget,
-	       tot.refused_policy, tot.deletes_ok, tot.migrated, tot.unmoved);
+	       tot.refused_policy, tot.deletes_ok, tot.resized,
+	       tot.resize_refused_budget + tot.resize_refused_policy, tot.migrated,
+	       tot.unmoved);
 
 	/* Every id ever handed out, sorted: no two alike. */
 	all = malloc(sizeof(*all) * (opt.procs * ids_per_proc + 1));
@@ -755,18 +815,20 @@ int main(int argc, char **argv)
 					 (unsigned long long)s1.p[k].live_bytes);
 			}
 		}
-		check("allocs", a1 - a0 == (uint64_t)(tot.creates_ok + tot.migrated),
-		      "ALLOCS grew by %llu; creates %ld + moves %ld = %ld",
-		      (unsigned long long)(a1 - a0), tot.creates_ok, tot.migrated,
-		      tot.creates_ok + tot.migrated);
-		check("frees", f1 - f0 == (uint64_t)(tot.deletes_ok + tot.migrated),
-		      "FREES grew by %llu; deletes %ld + moves %ld = %ld",
-		      (unsigned long long)(f1 - f0), tot.deletes_ok, tot.migrated,
-		      tot.deletes_ok + tot.migrated);
-		check("failures", x1 - x0 == (uint64_t)(tot.refused_policy + tot.unmoved),
-		      "FAILURES grew by %llu; creates a policy refused %ld + unmoved %ld = %ld",
-		      (unsigned long long)(x1 - x0), tot.refused_policy, tot.unmoved,
-		      tot.refused_policy + tot.unmoved);
+		check("allocs", a1 - a0 == (uint64_t)(tot.creates_ok + tot.migrated + tot.resized),
+		      "ALLOCS grew by %llu; creates %ld + moves %ld + resizes %ld = %ld",
+		      (unsigned long long)(a1 - a0), tot.creates_ok, tot.migrated, tot.resized,
+		      tot.creates_ok + tot.migrated + tot.resized);
+		check("frees", f1 - f0 == (uint64_t)(tot.deletes_ok + tot.migrated + tot.resized),
+		      "FREES grew by %llu; deletes %ld + moves %ld + resizes %ld = %ld",
+		      (unsigned long long)(f1 - f0), tot.deletes_ok, tot.migrated, tot.resized,
+		      tot.deletes_ok + tot.migrated + tot.resized);
+		check("failures", x1 - x0 == (uint64_t)(tot.refused_policy + tot.unmoved +
+							tot.resize_refused_policy),
+		      "FAILURES grew by %llu; creates %ld and resizes %ld a policy refused + unmoved %ld = %ld",
+		      (unsigned long long)(x1 - x0), tot.refused_policy,
+		      tot.resize_refused_policy, tot.unmoved,
+		      tot.refused_policy + tot.resize_refused_policy + tot.unmoved);
 		check("budget", s1.budget_used == s0.budget_used && s1.buffers == s0.buffers,
 		      "budget in use %llu -> %llu bytes, buffers %u -> %u",
 		      (unsigned long long)s0.budget_used, (unsigned long long)s1.budget_used,
@@ -775,7 +837,8 @@ int main(int argc, char **argv)
 		if (opt.monitor) {
 			uint64_t ev = (s1.events_sent + s1.events_failed) -
 				      (s0.events_sent + s0.events_failed);
-			uint64_t want = tot.creates_ok + tot.deletes_ok + tot.policy_changed;
+			uint64_t want = tot.creates_ok + tot.deletes_ok + tot.policy_changed +
+					tot.resized;
 			uint64_t p = s1.perf_produced, q = s1.perf_dropped + s1.perf_sent +
 							     s1.perf_send_failed;
 
@@ -788,12 +851,13 @@ int main(int argc, char **argv)
 			      (mres->enobufs ||
 			       ((uint64_t)mres->events_ours_new == (uint64_t)tot.creates_ok &&
 				(uint64_t)mres->events_ours_del == (uint64_t)tot.deletes_ok)),
-			      "the kernel sent %llu event messages (%llu refused), the run made %llu (%ld creates, %ld deletes, %ld policy changes); the monitor got %ld NEW and %ld DEL of ours, %ld POLICY_SET%s",
+			      "the kernel sent %llu event messages (%llu refused), the run made %llu (%ld creates, %ld deletes, %ld policy changes, %ld resizes); the monitor got %ld NEW and %ld DEL of ours, %ld POLICY_SET, %ld BUFFER_SET%s",
 			      (unsigned long long)ev,
 			      (unsigned long long)(s1.events_failed - s0.events_failed),
 			      (unsigned long long)want, tot.creates_ok, tot.deletes_ok,
-			      tot.policy_changed, mres->events_ours_new, mres->events_ours_del,
-			      mres->events_policy, mres->enobufs ? " (it overflowed: counts not exact)" : "");
+			      tot.policy_changed, tot.resized, mres->events_ours_new,
+			      mres->events_ours_del, mres->events_policy, mres->events_set,
+			      mres->enobufs ? " (it overflowed: counts not exact)" : "");
 			/*
 			 * The kernel's identity is exact. What the monitor saw:
 			 * records in seq order, and every gap in a CPU's seq
@@ -833,6 +897,8 @@ report:
 				tot.creates_ok, tot.deletes_ok, tot.refused_budget, tot.refused_policy);
 			fprintf(f, "  \"migrated\": %ld, \"unmoved\": %ld, \"policy_changed\": %ld, \"ids\": %ld,\n",
 				tot.migrated, tot.unmoved, tot.policy_changed, nids);
+			fprintf(f, "  \"resized\": %ld, \"resize_refused\": %ld,\n", tot.resized,
+				tot.resize_refused_budget + tot.resize_refused_policy);
 			fprintf(f, "  \"monitor_events\": %ld, \"monitor_perf_records\": %ld, \"monitor_stats\": %ld, \"monitor_enobufs\": %ld,\n",
 				mres->events_new + mres->events_del + mres->events_policy,
 				mres->perf_records, mres->stats_msgs, mres->enobufs);

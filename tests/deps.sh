@@ -10,6 +10,9 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
+	# the kernel gauntlet (tests/gauntlet): unshare and setpriv for its
+	# callers, python3 for the scorecard (docs/reliability.md)
+	util-linux python3
 )
 
 missing=()

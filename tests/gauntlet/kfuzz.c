@@ -91,6 +91,7 @@ static struct {
 	const char *log_path;
 	const char *json_path;
 	const char *replay_path;
+	long replay_upto;
 	bool kcov;
 	const char *module;
 	const char *ko_path;
@@ -1761,12 +1762,17 @@ static void probe(void)
 
 /* ---- replay ---------------------------------------------------------------------- */
 
+/*
+ * Sends the datagrams of a --log again, in order (up to --upto of them),
+ * and says how each was answered. Returns 0 if every one that the kernel
+ * answers (all but the truncated ones it drops) was answered.
+ */
 static int replay(void)
 {
 	FILE *f = fopen(opt.replay_path, "r");
 	char *line = NULL;
 	size_t cap = 0;
-	long n = 0;
+	long n = 0, unanswered = 0;
 
 	if (!f) {
 		perror(opt.replay_path);
@@ -1776,31 +1782,40 @@ static int replay(void)
 		static uint8_t buf[GNL_MSG_MAX + 8];
 		struct gnl_reply r;
 		struct nlmsghdr *h = (struct nlmsghdr *)buf;
+		bool answerable;
 		int len, rc;
 
 		if (line[0] == '#') {
-			printf("%s", line);
+			if (opt.verbose)
+				printf("%s", line);
 			continue;
 		}
+		if (opt.replay_upto > 0 && n >= opt.replay_upto)
+			break;
 		line[strcspn(line, "\n")] = '\0';
 		len = gnl_hex_decode(buf, sizeof(buf), line);
+		n++;
 		if (len < (int)NLMSG_HDRLEN) {
-			printf("  (sent %d bytes)\n", len);
-			send(sk.fd, buf, len, 0);
+			if (send(sk.fd, buf, len, 0) < 0 && opt.verbose)
+				printf("  send: %s\n", strerror(errno));
 			continue;
 		}
+		/* What netlink_rcv_skb() drops is not answered, as when fuzzing. */
+		answerable = h->nlmsg_len >= NLMSG_HDRLEN && h->nlmsg_len <= (uint32_t)len;
 		gnl_reply_init(&r);
-		rc = gnl_transact(&sk, buf, len, h->nlmsg_seq, 1,
-				  h->nlmsg_len <= (uint32_t)len, 200, &r);
-		printf("  -> %s %s%s (%d replies)\n", rc ? gnl_errname(rc) : "answered",
-		       gnl_errname(r.error), r.has_msg ? r.msg : "", r.nmsgs);
+		rc = gnl_transact(&sk, buf, len, h->nlmsg_seq, 1, answerable, 150, &r);
+		if (answerable && !r.answered)
+			unanswered++;
+		if (opt.verbose || (answerable && !r.answered))
+			printf("  #%ld -> %s %s%s (%d replies)\n", n - 1,
+			       rc ? gnl_errname(rc) : "answered", gnl_errname(r.error),
+			       r.has_msg ? r.msg : "", r.nmsgs);
 		gnl_reply_free(&r);
-		n++;
 	}
 	free(line);
 	fclose(f);
-	printf("kfuzz: replayed %ld requests\n", n);
-	return 0;
+	printf("kfuzz: replayed %ld requests, %ld left unanswered\n", n, unanswered);
+	return unanswered ? 1 : 0;
 }
 
 /* ---- report ------------------------------------------------------------------------ */
@@ -1979,7 +1994,7 @@ static void usage(void)
 		"             [--heavy-ms N] [--heavy-deadline-ms N] [--probe-every N]\n"
 		"             [--log FILE] [--json FILE] [--kcov --ko PATH [--module NAME]]\n"
 		"             [--no-groups] [--verbose]\n"
-		"       kfuzz --replay FILE\n");
+		"       kfuzz --replay FILE [--upto N] [--verbose]\n");
 	exit(2);
 }
 
@@ -1998,6 +2013,7 @@ int main(int argc, char **argv)
 		{ "log", required_argument, NULL, 'l' },
 		{ "json", required_argument, NULL, 'j' },
 		{ "replay", required_argument, NULL, 'r' },
+		{ "upto", required_argument, NULL, 'u' },
 		{ "kcov", no_argument, NULL, 'k' },
 		{ "ko", required_argument, NULL, 'K' },
 		{ "module", required_argument, NULL, 'm' },
@@ -2028,6 +2044,7 @@ int main(int argc, char **argv)
 		case 'l': opt.log_path = optarg; break;
 		case 'j': opt.json_path = optarg; break;
 		case 'r': opt.replay_path = optarg; break;
+		case 'u': opt.replay_upto = strtol(optarg, NULL, 0); break;
 		case 'k': opt.kcov = true; break;
 		case 'K': opt.ko_path = optarg; break;
 		case 'm': opt.module = optarg; break;

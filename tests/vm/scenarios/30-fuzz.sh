@@ -70,6 +70,15 @@ unload_all
 expect_ok modprobe kalloc budget=16777216 max_buffers=256 arena_bytes=4194304
 
 fuzz root "${counts[0]#*:}"
+
+step "the root run's log replays: its first 400 requests, on a fresh module"
+# ids come out the same on a freshly loaded module: this is how a finding
+# is reproduced (kfuzz --replay LOG). Every request must be answered.
+expect_ok rmmod kalloc
+expect_ok modprobe kalloc budget=16777216 max_buffers=256 arena_bytes=4194304
+expect_ok "$G/kfuzz" --replay "$w/fuzz-root.log" --upto 400
+assert_contains "$out" "replayed 400 requests, 0 left unanswered" "the replay"
+
 expect_ok "$G/kstate" --contents
 before=$out
 nbuf=$(grep -c '^buffer ' <<< "$before" || true)

@@ -1413,7 +1413,7 @@ static void open_monitor(FILE *jf_groups)
 
 /* ---- sending ------------------------------------------------------------------- */
 
-static void log_sent(const struct plan *pl, const uint8_t *buf, size_t len)
+static void log_sent(const struct plan *pl, const uint8_t *buf, size_t len, bool child)
 {
 	struct sent *h = &history[history_n % HISTORY];
 	char *hex;
@@ -1429,7 +1429,9 @@ static void log_sent(const struct plan *pl, const uint8_t *buf, size_t len)
 	if (!hex)
 		return;
 	gnl_hex(hex, 2 * len + 2, buf, len);
-	fprintf(logf, "# %ld %s %s\n%s\n", n_sent, caller_names[opt.caller], pl->desc, hex);
+	/* "[child]": sent from a child killed at the deadline; replayed so. */
+	fprintf(logf, "# %ld %s %s%s\n%s\n", n_sent, caller_names[opt.caller], pl->desc,
+		child ? " [child]" : "", hex);
 	free(hex);
 }
 
@@ -1584,11 +1586,6 @@ static bool one_request(void)
 
 		n2->nlmsg_seq = gnl_next_seq(&sk);
 	}
-	log_sent(&pl, m.buf, len);
-	n_sent++;
-	if (opt.verbose)
-		printf("#%ld %s\n", n_sent, pl.desc);
-
 	gnl_reply_init(&r);
 	/*
 	 * An op whose cost is not known yet (no fast success so far) or that
@@ -1598,6 +1595,10 @@ static bool one_request(void)
 	 */
 	heavy = pl.opi >= 0 && opt.caller == CALLER_ROOT && !pl.expect_silence &&
 		(opstat[pl.opi].heavy || !opstat[pl.opi].proven);
+	log_sent(&pl, m.buf, len, heavy);
+	n_sent++;
+	if (opt.verbose)
+		printf("#%ld %s\n", n_sent, pl.desc);
 	t0 = gnl_now();
 	if (heavy) {
 		if (!send_heavy(m.buf, len, &pl, &r, &rc, &child_s)) {
@@ -1772,7 +1773,8 @@ static int replay(void)
 	FILE *f = fopen(opt.replay_path, "r");
 	char *line = NULL;
 	size_t cap = 0;
-	long n = 0, unanswered = 0;
+	long n = 0, unanswered = 0, killed = 0;
+	bool child = false;
 
 	if (!f) {
 		perror(opt.replay_path);
@@ -1786,6 +1788,7 @@ static int replay(void)
 		int len, rc;
 
 		if (line[0] == '#') {
+			child = strstr(line, " [child]\n") != NULL;
 			if (opt.verbose)
 				printf("%s", line);
 			continue;
@@ -1803,7 +1806,19 @@ static int replay(void)
 		/* What netlink_rcv_skb() drops is not answered, as when fuzzing. */
 		answerable = h->nlmsg_len >= NLMSG_HDRLEN && h->nlmsg_len <= (uint32_t)len;
 		gnl_reply_init(&r);
-		rc = gnl_transact(&sk, buf, len, h->nlmsg_seq, 1, answerable, 150, &r);
+		if (child && answerable) {
+			struct plan pl = { .nmsgs = 1 };
+			double secs;
+
+			/* As it was sent: from a child killed at the deadline. */
+			if (!send_heavy(buf, len, &pl, &r, &rc, &secs)) {
+				killed++;
+				gnl_reply_free(&r);
+				continue;
+			}
+		} else {
+			rc = gnl_transact(&sk, buf, len, h->nlmsg_seq, 1, answerable, 150, &r);
+		}
 		if (answerable && !r.answered)
 			unanswered++;
 		if (opt.verbose || (answerable && !r.answered))
@@ -1814,7 +1829,8 @@ static int replay(void)
 	}
 	free(line);
 	fclose(f);
-	printf("kfuzz: replayed %ld requests, %ld left unanswered\n", n, unanswered);
+	printf("kfuzz: replayed %ld requests, %ld left unanswered (%ld sent from a child killed at %d ms, as logged)\n",
+	       n, unanswered, killed, opt.heavy_deadline_ms);
 	return unanswered ? 1 : 0;
 }
 

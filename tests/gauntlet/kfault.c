@@ -326,8 +326,28 @@ static int ensure(const char *name, uint64_t size, uint32_t policy, const char *
 	static uint8_t data[4096];
 
 	err = kc_buffer_new(&q, name, size, policy, owner, 0, &b, NULL);
-	if (err == -EEXIST)
-		return 0;
+	if (err == -EEXIST) {
+		struct kc_buf *list;
+		int n, i;
+		bool same = false;
+
+		/*
+		 * It must be what S0 says, not what a failed iteration left
+		 * (a finding already): else it is made again.
+		 */
+		if (kc_buffers(&q, &list, &n))
+			return -EIO;
+		for (i = 0; i < n; i++)
+			if (!strcmp(list[i].name, name))
+				same = list[i].size == size &&
+				       (!policy || list[i].policy == policy);
+		free(list);
+		if (same)
+			return 0;
+		err = kc_buffer_del(&q, 0, name, NULL);
+		if (!err)
+			err = kc_buffer_new(&q, name, size, policy, owner, 0, &b, NULL);
+	}
 	if (err)
 		return err;
 	memset(data, fill, sizeof(data));

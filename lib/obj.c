@@ -29,6 +29,12 @@ static const struct kalloc_obj_ops *const by_cmd[] = {
 	[KALLOC_CMD_POLICY_SET]		= &kalloc_obj_policy_set,
 	[KALLOC_CMD_STATS_GET]		= &kalloc_obj_stats,
 	[KALLOC_CMD_BENCH_RUN]		= &kalloc_obj_bench,
+	[KALLOC_CMD_VDEV_NEW]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_GET]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_DEL]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_SET]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_IRQ]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_DMA]		= &kalloc_obj_vdev,
 	[KALLOC_CMD_BUFFER_SET]		= &kalloc_obj_buffer,
 };
 

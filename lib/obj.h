@@ -5,12 +5,12 @@
  * nl.c knows requests and replies but no object: it sends what an object
  * file built, reads until the ACK, error or NLMSG_DONE, and hands every
  * reply message to the object that answers the request's command. An
- * object file (obj_buffer.c, obj_policy.c, obj_stats.c, obj_bench.c)
- * knows its attribute space: the names of its attributes (for error
- * messages), the policy its replies are checked against, how a reply
- * becomes a struct, and how its requests are built. Adding a command is a
- * builder in its object's file and one line in kalloc_obj_of_cmd();
- * adding an object is a file and its lines there.
+ * object file (obj_buffer.c, obj_policy.c, obj_stats.c, obj_bench.c,
+ * obj_vdev.c) knows its attribute space: the names of its attributes
+ * (for error messages), the policy its replies are checked against, how a
+ * reply becomes a struct, and how its requests are built. Adding a
+ * command is a builder in its object's file and one line in
+ * kalloc_obj_of_cmd(); adding an object is a file and its lines there.
  *
  * Include order: kalloc.h <- obj.h <- nl.c, obj*.c. Nothing here includes
  * an object file's header, and no object file includes another.
@@ -61,6 +61,7 @@ extern const struct kalloc_obj_ops kalloc_obj_policy;
 extern const struct kalloc_obj_ops kalloc_obj_policy_set;
 extern const struct kalloc_obj_ops kalloc_obj_stats;
 extern const struct kalloc_obj_ops kalloc_obj_bench;
+extern const struct kalloc_obj_ops kalloc_obj_vdev;
 
 /* The object whose replies answer cmd, or NULL for an unknown command. */
 const struct kalloc_obj_ops *kalloc_obj_of_cmd(unsigned int cmd);

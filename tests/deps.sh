@@ -9,6 +9,8 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio xz-utils
 	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox
+	# building the debug lane's kernel from linux-source (tests/debug/)
+	flex bison bc libelf-dev
 )
 
 missing=()

@@ -3,7 +3,12 @@
 #   make            build kernel/kalloc.ko, ctl/kallocctl, agentd/kallocd
 #   make deps       install every Debian package the project needs (root)
 #   make demo       deps + build + boot Debian's kernel in QEMU and show kalloc
-#   make check      deps + build + every test (unit, allocator, VM scenarios)
+#   make check      deps + build + every test (unit, allocator, VM scenarios,
+#                   the debug-kernel lane)
+#   make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak, UBSAN,
+#                   KCOV, fault injection) once per machine, cached outside
+#                   the clone (tests/debug/)
+#   make check-debug   the VM scenarios on that kernel, module built against it
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
@@ -26,7 +31,8 @@ export PREFIX DESTDIR
 USER_DIRS := lib ctl agentd
 
 .PHONY: all kernel user $(USER_DIRS) deps install uninstall check unit \
-	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean
+	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean \
+	debug-kernel check-debug
 
 all: kernel user
 
@@ -63,6 +69,7 @@ check: deps
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
 	$(MAKE) vm-check
+	$(MAKE) check-debug
 
 unit: lib
 	$(MAKE) -C tests/unit check
@@ -84,6 +91,15 @@ lint:
 
 vm-check: all
 	tests/vm/run --scenarios
+
+# The debug-kernel lane (tests/debug/README.md). The kernel is cached in
+# /var/cache/kalloc/debug-kernel (KALLOC_DEBUG_CACHE=): cold, it takes
+# minutes to build; warm, this is a no-op.
+debug-kernel:
+	@tests/debug/build-kernel > /dev/null
+
+check-debug: all debug-kernel
+	tests/vm/run --lane debug --scenarios
 
 # The README's main job.
 demo: deps

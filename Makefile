@@ -4,8 +4,13 @@
 #                   examples/vdev-demo
 #   make deps       install every Debian package the project needs (root)
 #   make demo       deps + build + boot Debian's kernel in QEMU and show kalloc
-#   make check      deps + build + every test (unit, allocator, VM scenarios),
-#                   then docs/reliability.md from the VM runs
+#   make check      deps + build + every test (unit, allocator, VM scenarios
+#                   on Debian's kernel and on the debug kernel), then
+#                   docs/reliability.md from those VM runs
+#   make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak, UBSAN,
+#                   KCOV, fault injection) once per machine, cached outside
+#                   the clone (tests/debug/)
+#   make check-debug   the VM scenarios on that kernel, module built against it
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
 #   make fuzz-kernel  the policy-aware netlink fuzzer against kalloc.ko in
@@ -33,7 +38,7 @@ USER_DIRS := lib plan ctl agentd examples
 
 .PHONY: all kernel user $(USER_DIRS) deps install uninstall check unit \
 	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean \
-	gauntlet fuzz-kernel reliability
+	gauntlet fuzz-kernel reliability debug-kernel check-debug
 
 all: kernel user
 
@@ -86,6 +91,7 @@ check: deps
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
 	$(MAKE) vm-check
+	$(MAKE) check-debug
 	$(MAKE) reliability
 
 unit: lib plan ctl
@@ -123,6 +129,15 @@ fuzz-kernel: all
 reliability:
 	tests/gauntlet/scorecard > docs/reliability.md.tmp
 	mv docs/reliability.md.tmp docs/reliability.md
+
+# The debug-kernel lane (tests/debug/README.md). The kernel is cached in
+# /var/cache/kalloc/debug-kernel (KALLOC_DEBUG_CACHE=): cold, it takes
+# minutes to build; warm, this is a no-op.
+debug-kernel:
+	@tests/debug/build-kernel > /dev/null
+
+check-debug: all debug-kernel
+	tests/vm/run --lane debug --scenarios
 
 # The README's main job.
 demo: deps

@@ -13,6 +13,8 @@ pkgs=(
 	# the kernel gauntlet (tests/gauntlet): unshare and setpriv for its
 	# callers, python3 for the scorecard (docs/reliability.md)
 	util-linux python3
+	# building the debug lane's kernel from linux-source (tests/debug/)
+	flex bison bc libelf-dev
 )
 
 missing=()

@@ -13,8 +13,8 @@
 #   make check-debug   the VM scenarios on that kernel, module built against it
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
-#   make fuzz-kernel  the policy-aware netlink fuzzer against kalloc.ko in
-#                   the VM for SECONDS= (default 600) per caller, SEED=
+#   make fuzz-kernel  the policy-aware netlink fuzzer against kalloc.ko on
+#                   the debug kernel for SECONDS= (default 600) per caller, SEED=
 #   make reliability  docs/reliability.md from the last VM runs (make check
 #                   writes it at the end)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
@@ -116,14 +116,15 @@ vm-check: all
 	tests/vm/run --scenarios
 
 # The fuzzer for as long as asked: SECONDS per caller (root, unprivileged,
-# user namespace, user+network namespace), in the VM (tests/gauntlet/).
+# user namespace, user+network namespace), in the debug lane's VM, where
+# KASAN and the other detectors see what it does (tests/gauntlet/).
 SECONDS ?= 600
 SEED ?= 1
-fuzz-kernel: all
+fuzz-kernel: all debug-kernel
 	KALLOC_FUZZ_SECONDS=$(SECONDS) KALLOC_FUZZ_SEED=$(SEED) \
 	KALLOC_VM_SCENARIO_TIMEOUT=$$(( $(SECONDS) * 5 + 600 )) \
 	KALLOC_VM_TIMEOUT=$$(( $(SECONDS) * 5 + 900 )) \
-		tests/vm/run --scenarios 30-fuzz
+		tests/vm/run --lane debug --scenarios 30-fuzz
 
 # The scorecard, from the results the last VM runs left in tests/vm/out.
 reliability:

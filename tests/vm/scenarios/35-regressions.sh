@@ -48,3 +48,25 @@ else
 	assert_eq "$kaslr" 0 "KASLR as MEMINFO reports it"
 fi
 expect_ok rmmod kalloc
+
+# --- alloc/ka_platform_kernel.h: one lockdep class per lock ---------------
+# Every ka_lock of a file was initialised inside one inline function, so
+# they shared a lockdep class, and slab's first allocation of a size class
+# (a depot lock, then the page-pool lock inside it) was reported as
+# "possible recursive locking", after which lockdep switched itself off.
+# Lockdep reports once per boot: run alone (--scenarios 35) this is the
+# test; in a full run the lane's lockdep-active check sees it too.
+step "slab's first allocation of a size class takes two locks of two classes"
+fresh_module
+dmesg_mark
+expect_ok kallocctl alloc lockdep-slab 1K policy slab
+expect_ok kallocctl alloc lockdep-slab-small 64 policy slab
+expect_ok kallocctl free lockdep-slab
+expect_ok kallocctl free lockdep-slab-small
+log=$(dmesg_since)
+! grep -q 'recursive locking' <<< "$log" || fail "lockdep: $(grep -A 12 'recursive locking' <<< "$log")"
+if [ -r /proc/lockdep_stats ]; then
+	debug_locks=$(awk '$1 == "debug_locks:" { print $2 }' /proc/lockdep_stats)
+	assert_eq "$debug_locks" 1 "lockdep's debug_locks after slab allocations"
+fi
+expect_ok rmmod kalloc

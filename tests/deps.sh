@@ -10,6 +10,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
+	debhelper dh-dkms dkms lintian man-db
 	# the kernel gauntlet (tests/gauntlet): unshare and setpriv for its
 	# callers, python3 for the scorecard (docs/reliability.md)
 	util-linux python3

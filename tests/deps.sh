@@ -11,6 +11,11 @@ pkgs=(
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 	debhelper dh-dkms dkms lintian man-db
+	# the kernel gauntlet (tests/gauntlet): unshare and setpriv for its
+	# callers, python3 for the scorecard (docs/reliability.md)
+	util-linux python3
+	# building the debug lane's kernel from linux-source (tests/debug/)
+	flex bison bc libelf-dev
 )
 
 missing=()

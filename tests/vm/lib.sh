@@ -13,6 +13,11 @@ set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 KVER=$(uname -r)
 export KVER
+# The lane this VM runs (tests/vm/run --lane): "stock" (Debian's kernel,
+# systemd) or "debug" (the debug kernel, no systemd). A scenario that runs
+# in both may size its load by it.
+LANE=$(cat /kalloc-share/lane 2> /dev/null || echo stock)
+export LANE
 export KO=/lib/modules/$KVER/updates/kalloc.ko
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

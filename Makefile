@@ -8,6 +8,8 @@
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
+#   make spec-check spec/kalloc.yaml (YNL) against the uapi headers
+#   make man-lint   every page in man/ under mandoc -Tlint and man --warnings
 #   make install    DESTDIR= PREFIX= honoured
 #
 # KDIR= and KVER= select the kernel to build against; by default the newest
@@ -20,6 +22,9 @@ KVER ?= $(shell $(TOP)/tests/vm/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER KDIR
 
+# Debian's python3 (python3-yaml), whatever else is first in PATH.
+PYTHON3 ?= /usr/bin/python3
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
@@ -27,7 +32,8 @@ export PREFIX DESTDIR
 USER_DIRS := lib plan ctl agentd examples
 
 .PHONY: all kernel user $(USER_DIRS) deps install uninstall check unit \
-	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean
+	alloc-check fuzz fuzz-smoke bench lint spec-check man-lint vm-check demo \
+	clean
 
 all: kernel user
 
@@ -72,6 +78,8 @@ check: deps
 	$(MAKE) alloc-check
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
+	$(MAKE) spec-check
+	$(MAKE) man-lint
 	$(MAKE) vm-check
 
 unit: lib plan ctl
@@ -91,6 +99,12 @@ bench:
 
 lint:
 	$(MAKE) -C kernel lint KDIR=$(KDIR)
+
+spec-check:
+	$(PYTHON3) spec/check-header.py
+
+man-lint:
+	tests/man-lint
 
 vm-check: all
 	tests/vm/run --scenarios

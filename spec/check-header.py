@@ -270,17 +270,30 @@ class Spec:
         names = [c_upper(prefix + "unspec")]
         self.expect(names[0], 0, "operations")
         value = 1
+        calls = {}
         for op in ops["list"]:
             where = f"operation '{op.get('name')}'"
             keys_ok(op, OP_KEYS, where)
             value = op.get("value", value)
             op["_value"] = value
-            cname = c_upper(prefix + op["name"])
-            self.expect(cname, value, where)
-            names.append(cname)
+            if op["name"] in self.ops:
+                err(f"spec: {where} appears twice")
             self.ops[op["name"]] = op
             value += 1
             self._op_refs(op, where)
+            if "do" in op or "dump" in op:
+                if op["_value"] in calls:
+                    err(f"spec: {where} has the value of '{calls[op['_value']]}'")
+                calls[op["_value"]] = op["name"]
+            elif op["_value"] in calls:
+                # A notification sent with its request's number (note 1 of
+                # the spec): no C name of its own.
+                if "mcgrp" not in op:
+                    err(f"spec: {where} shares a request's value but names no group")
+                continue
+            cname = c_upper(prefix + op["name"])
+            self.expect(cname, op["_value"], where)
+            names.append(cname)
         last = max(op["_value"] for op in self.ops.values())
         self.expect(c_upper("__" + prefix + "max"), last + 1, "operations")
         self.expect(c_upper(prefix + "max"), last, "operations")
@@ -289,7 +302,15 @@ class Spec:
             self.c_enums[ops["enum-name"]] = names
 
     def _op_refs(self, op, where):
-        s = self.sets.get(op.get("attribute-set"))
+        set_name = op.get("attribute-set")
+        if "notify" in op:
+            target = next((o for o in self.y["operations"]["list"]
+                           if o["name"] == op["notify"]), None)
+            if target is None or "reply" not in target.get("do", {}):
+                err(f"spec: {where} notifies like '{op['notify']}', no op with a do reply")
+                return
+            set_name = set_name or target.get("attribute-set")
+        s = self.sets.get(set_name)
         if s is None:
             err(f"spec: {where} has no known attribute-set")
             return
@@ -314,7 +335,7 @@ class Spec:
             for name in attrs:
                 if name not in s["attrs"]:
                     err(f"spec: {where} lists '{name}', not in set "
-                        f"'{op['attribute-set']}'")
+                        f"'{set_name}'")
 
     def _groups(self):
         groups = self.y.get("mcast-groups", {}).get("list", [])

@@ -8,7 +8,8 @@
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
-#   make spec-check spec/kalloc.yaml (YNL) against the uapi headers
+#   make spec-check spec/kalloc.yaml (YNL) against the uapi headers and
+#                   the kernel's YNL library (linux-source-6.12)
 #   make man-lint   every page in man/ under mandoc -Tlint and man --warnings
 #   make install    DESTDIR= PREFIX= honoured
 #
@@ -100,8 +101,10 @@ bench:
 lint:
 	$(MAKE) -C kernel lint KDIR=$(KDIR)
 
+# The spec against the headers, and as the kernel's YNL library reads it.
 spec-check:
 	$(PYTHON3) spec/check-header.py
+	$(PYTHON3) spec/check-ynl.py "$$(spec/ynl-tree)"
 
 man-lint:
 	tests/man-lint
@@ -117,4 +120,4 @@ demo: deps
 clean:
 	$(MAKE) -C kernel clean KDIR=$(KDIR)
 	for d in $(USER_DIRS) alloc tests/unit; do $(MAKE) -C $$d clean; done
-	rm -rf tests/vm/out
+	rm -rf tests/vm/out spec/.ynl-*

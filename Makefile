@@ -71,6 +71,10 @@ install: all
 	install -m 0644 man/kallocctl.8 man/kallocd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man4
 	install -m 0644 man/kalloc-vdev.4 $(DESTDIR)$(PREFIX)/share/man/man4/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 0644 man/kalloc.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -d $(DESTDIR)$(PREFIX)/share/kalloc
+	install -m 0644 spec/kalloc.yaml $(DESTDIR)$(PREFIX)/share/kalloc/
 
 # The README's test command: every test there is.
 check: deps

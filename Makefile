@@ -105,10 +105,12 @@ bench:
 lint:
 	$(MAKE) -C kernel lint KDIR=$(KDIR)
 
-# The spec against the headers, and as the kernel's YNL library reads it.
+# The spec against the headers, and as the kernel's YNL library reads it;
+# then that both checks catch a broken spec or header.
 spec-check:
 	$(PYTHON3) spec/check-header.py
-	$(PYTHON3) spec/check-ynl.py "$$(spec/ynl-tree)"
+	tree=$$(spec/ynl-tree) && $(PYTHON3) spec/check-ynl.py "$$tree" && \
+		PYTHON3=$(PYTHON3) spec/test-checks.sh "$$tree"
 
 man-lint:
 	tests/man-lint

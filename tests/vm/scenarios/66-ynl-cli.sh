@@ -97,7 +97,7 @@ assert_eq "$rc" 1 "exit status of buffer-del as nobody"
 assert_contains "$out" "Operation not permitted" "buffer-del as nobody"
 
 step "the stats group: stats-ntf messages with the system's counters"
-expect_ok ynl --subscribe stats --sleep 3 --do policy-get
+expect_ok ynl --subscribe stats --sleep 5 --do policy-get
 ntfs=$(sed -n 2p <<< "$out")
 assert_eq "$(jq -r 'map(.name) | unique | join(",")' <<< "$ntfs")" stats-ntf \
 	"the stats group's messages"

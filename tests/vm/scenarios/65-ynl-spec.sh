@@ -19,7 +19,7 @@ step "the live family agrees with the spec"
 expect_ok /usr/bin/python3 "$live" --join-groups "$spec"
 assert_contains "$out" "ynl-live: the family agrees with $spec: 20 commands" \
 	"the verdict"
-assert_contains "$out" " 21 buffer-set       do       admin {id=u32 min 1 max 4294967295, name=string max-len 31, size=u64 min 1 max 1073741824, policy=u32 min 1 max 6}" \
+assert_contains "$out" " 21 buffer-set     do       admin {id=u32 min 1 max 4294967295, name=string max-len 31, size=u64 min 1 max 1073741824, policy=u32 min 1 max 6}" \
 	"buffer-set's line"
 assert_contains "$out" " 14 perf           notification only" "the perf op"
 assert_contains "$out" "  3 buffer-del-ntf notification on 'events' with its request's number" \

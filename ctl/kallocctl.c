@@ -2,13 +2,14 @@
 /*
  * kallocctl: the kalloc command line, in the style of iproute2 and wg(8).
  *
- *   kallocctl [-j|--json] [-p|--pretty] COMMAND [ARGS]
+ *   kallocctl [-j|--json] [-p|--pretty] [-t|--timestamp] COMMAND [ARGS]
  *   kallocctl [OPTIONS] OBJECT [VERB] [ARGS]
  *
  * This file holds the global options and the table of top-level words:
  * the objects (buffer, policy, stats, bench: one file each, with its own
- * verbs and help) and the buffer's verbs, which are commands of their own
- * as they always were ("kallocctl alloc" is "kallocctl buffer alloc").
+ * verbs and help), the buffer's verbs, which are commands of their own
+ * as they always were ("kallocctl alloc" is "kallocctl buffer alloc"),
+ * and monitor and meminfo, commands with a file each.
  * Words match exactly: no prefix guessing, so a future command can never
  * change what an abbreviation used to mean. Global options stop at the
  * command (getopt's "+").
@@ -26,6 +27,8 @@
 #include "bench.h"
 #include "buffer.h"
 #include "json_print.h"
+#include "meminfo.h"
+#include "monitor.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -50,6 +53,8 @@ static const struct command commands[] = {
 	{ "write", &ctl_buffer, "write" },
 	{ "check", &ctl_buffer, "check" },
 	{ "flush", &ctl_buffer, "flush" },
+	{ "monitor", &ctl_monitor, "monitor" },
+	{ "meminfo", &ctl_meminfo, "meminfo" },
 	{ "buffer", &ctl_buffer, NULL },
 	{ "policy", &ctl_policy, NULL },
 	{ "stats", &ctl_stats, NULL },
@@ -101,10 +106,11 @@ static void usage(FILE *fp)
 		"       kallocctl [OPTIONS] OBJECT [VERB] [ARGS]\n"
 		"\n"
 		"Options (before the command):\n"
-		"  -j, --json     print JSON\n"
-		"  -p, --pretty   print indented JSON (implies -j)\n"
-		"  -h, --help     show this help\n"
-		"  -V, --version  show the version\n"
+		"  -j, --json       print JSON (monitor: one object a line)\n"
+		"  -p, --pretty     print indented JSON (implies -j)\n"
+		"  -t, --timestamp  monitor: a timestamp on each line\n"
+		"  -h, --help       show this help\n"
+		"  -V, --version    show the version\n"
 		"\n"
 		"Commands:\n");
 	usage_commands(fp);
@@ -115,6 +121,7 @@ static void usage(FILE *fp)
 		"a verb, buffer lists, policy, stats and vdev show, bench runs.\n"
 		"\n"
 		"SIZE, N: bytes, or a number with a K, M, G or T suffix (powers of 1024).\n"
+		"D, DURATION: 10ms, 1.5s, 2m, 1h (a bare number is seconds).\n"
 		"P, Q, POLICY: kmalloc, buddy, slab, first-fit, best-fit, tlsf, or a number.\n"
 		"\n"
 		"Exit status: 0 success, 1 the kernel refused or the operation failed\n"
@@ -150,6 +157,7 @@ static int parse_options(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "timestamp", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -157,13 +165,16 @@ static int parse_options(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jphV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+jpthV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
 			break;
 		case 'p':
 			json = pretty = true;
+			break;
+		case 't':
+			ctl_timestamps = true;
 			break;
 		case 'h':
 			usage(stdout);

@@ -209,6 +209,17 @@ void print_int(enum output_type type, const char *key, const char *fmt,
 	}
 }
 
+void print_s64(enum output_type type, const char *key, const char *fmt,
+	       int64_t value)
+{
+	if (want_json(type)) {
+		json_member(key);
+		fprintf(out(), "%" PRId64, value);
+	} else if (want_text(type)) {
+		fprintf(out(), fmt, value);
+	}
+}
+
 void print_bool(enum output_type type, const char *key, const char *fmt,
 		bool value)
 {

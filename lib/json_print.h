@@ -54,6 +54,9 @@ void print_uint(enum output_type type, const char *key, const char *fmt,
 		unsigned int value);
 void print_int(enum output_type type, const char *key, const char *fmt,
 	       int value);
+/* A signed 64-bit value; the text format takes "%" PRId64. */
+void print_s64(enum output_type type, const char *key, const char *fmt,
+	       int64_t value);
 void print_bool(enum output_type type, const char *key, const char *fmt,
 		bool value);
 /* Bytes: human-readable ("4K", via kalloc_format_size) as text, a number in JSON. */

@@ -11,6 +11,7 @@ pkgs=(
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc man-db
 	python3 python3-yaml python3-jsonschema linux-source-6.12
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
+	debhelper dh-dkms dkms lintian man-db
 )
 
 missing=()

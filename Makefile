@@ -18,6 +18,9 @@
 #   make reliability  docs/reliability.md from the last VM runs (make check
 #                   writes it at the end)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
+#   make spec-check spec/kalloc.yaml (YNL) against the uapi headers and
+#                   the kernel's YNL library (linux-source-6.12)
+#   make man-lint   every page in man/ under mandoc -Tlint and man --warnings
 #   make install    DESTDIR= PREFIX= honoured
 #   make dkms       register the tree with DKMS (development hosts)
 #   make deb        the Debian packages kalloc-dkms, kalloc-tools (build/deb/)
@@ -32,6 +35,9 @@ KVER ?= $(shell $(TOP)/tests/vm/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER KDIR
 
+# Debian's python3 (python3-yaml), whatever else is first in PATH.
+PYTHON3 ?= /usr/bin/python3
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
@@ -41,8 +47,9 @@ USER_DIRS := lib plan ctl agentd examples
 .PHONY: all kernel user $(USER_DIRS) deps install install-kernel \
 	install-tools install-headers install-dkms-src dkms dkms-remove \
 	dkms-check-unpackaged deb pkg-check uninstall check unit \
-	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean clean-user \
-	gauntlet install-gauntlet fuzz-kernel reliability debug-kernel check-debug
+	alloc-check fuzz fuzz-smoke bench lint spec-check man-lint vm-check demo \
+	clean clean-user gauntlet install-gauntlet fuzz-kernel reliability \
+	debug-kernel check-debug
 
 all: kernel user
 
@@ -109,6 +116,8 @@ install-tools: user
 	done
 	$(if $(BASH_COMPLETION),install -d $(DESTDIR)$(BASHCOMPDIR))
 	$(if $(BASH_COMPLETION),install -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/kallocctl)
+	install -d $(DESTDIR)$(PREFIX)/share/kalloc
+	install -m 0644 spec/kalloc.yaml $(DESTDIR)$(PREFIX)/share/kalloc/
 
 # The uapi headers, for programs built against kalloc (examples/ shows
 # how). Not in the packages: /usr/include/linux belongs to linux-libc-dev.
@@ -177,6 +186,8 @@ check: deps
 	$(MAKE) alloc-check
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
+	$(MAKE) spec-check
+	$(MAKE) man-lint
 	$(MAKE) pkg-check
 	$(MAKE) vm-check
 	$(MAKE) check-debug
@@ -199,6 +210,16 @@ bench:
 
 lint:
 	$(MAKE) -C kernel lint KDIR=$(KDIR)
+
+# The spec against the headers, and as the kernel's YNL library reads it;
+# then that both checks catch a broken spec or header.
+spec-check:
+	$(PYTHON3) spec/check-header.py
+	tree=$$(spec/ynl-tree) && $(PYTHON3) spec/check-ynl.py "$$tree" && \
+		PYTHON3=$(PYTHON3) spec/test-checks.sh "$$tree"
+
+man-lint:
+	tests/man-lint
 
 vm-check: all
 	tests/vm/run --scenarios
@@ -236,7 +257,7 @@ demo: deps
 clean: clean-user
 	$(MAKE) -C kernel clean KDIR=$(KDIR)
 	$(MAKE) -C alloc clean
-	rm -rf tests/vm/out build/deb
+	rm -rf tests/vm/out build/deb spec/.ynl-*
 
 # What the userspace build leaves (also debian/rules clean's job).
 clean-user:

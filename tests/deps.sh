@@ -8,7 +8,8 @@ pkgs=(
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 	qemu-system-x86 busybox-static cpio xz-utils
 	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
-	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc
+	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc man-db
+	python3 python3-yaml python3-jsonschema linux-source-6.12
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 	debhelper dh-dkms dkms lintian man-db
 	# the kernel gauntlet (tests/gauntlet): unshare and setpriv for its

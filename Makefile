@@ -64,7 +64,7 @@ check: deps
 	$(MAKE) lint
 	$(MAKE) vm-check
 
-unit: lib plan ctl
+unit: lib plan ctl agentd
 	$(MAKE) -C tests/unit check
 
 alloc-check:

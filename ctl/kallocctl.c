@@ -26,6 +26,7 @@
 #include "bench.h"
 #include "buffer.h"
 #include "json_print.h"
+#include "plan_cmd.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -53,6 +54,7 @@ static const struct command commands[] = {
 	{ "policy", &ctl_policy, NULL },
 	{ "stats", &ctl_stats, NULL },
 	{ "bench", &ctl_bench, NULL },
+	{ "plan", &ctl_plan, NULL },
 	{ "help", NULL, NULL },
 };
 

@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Exact best fit in O(log n).
+ * Exact best fit: alloc() takes a smallest free block of at least the
+ * wanted size.
  *
- * Free blocks are kept in (size, address) order: alloc() takes the
- * smallest block of at least the wanted size, the lowest-addressed among
- * equal sizes, so ties resolve towards low addresses and the footprint
- * stays compact.
- *
- * The order is cut into size bins: bin i holds the blocks of
- * [i * 16, (i + 1) * 16) bytes, the last bin every block of 8 KiB or more,
- * and each bin is an AVL tree (ka_tree.h) in (size, address) order. A
- * bitmap of non-empty bins finds the next bin up in a few word
- * operations. The concatenation of the bins in bin order is exactly the
- * one (size, address) order, so the answer is the same as from a single
- * tree, but each tree is small: a free block is found, filed and taken
- * out within a tree of a few nodes instead of all of them, which is what
- * makes best fit as fast as it is on 1-4 KB workloads. alloc() searches
- * the wanted size's own bin and, if nothing there is big enough, takes
- * the smallest block of the next non-empty bin.
+ * Free blocks are filed by size. Below 8 KiB every size (a multiple of
+ * 8) has its own list, kept in address order, so the head of a list is
+ * the lowest-addressed block of that size: alloc() takes the head of
+ * the wanted size's list or, if it is empty, the head of the next
+ * non-empty list up, found in a bitmap of non-empty bins with a few word
+ * operations. Blocks of 8 KiB and more sit in one AVL tree (ka_tree.h)
+ * in (size, address) order, searched by one descent. The choice is the
+ * one round one made with a (size, address) tree per 16-byte bin (the
+ * smallest size that fits, the lowest address among equals), so the
+ * fragmentation is exactly round one's; but the common case of small
+ * and medium blocks is now a list pop, and a free a short walk to its
+ * place in a list of same-sized blocks, as in dlmalloc's small bins,
+ * with no tree rebalancing.
  *
  * alloc() carves the block (ka_blk_carve()) and files whatever is left
  * under its new size. free() coalesces with both physical neighbours
@@ -31,14 +29,23 @@
 
 #define BF_NAME		"best-fit"
 #define BF_MIN		KA_TNODE_MIN
-#define BIN_SHIFT	4
-#define BIN_COUNT	513	/* 512 bins of 16 bytes, then >= 8 KiB */
+#define LIST_BINS	1024	/* one list per size below 8 KiB */
+#define BIG_BIN		LIST_BINS	/* the tree: 8 KiB and more */
+#define BIN_COUNT	(LIST_BINS + 1)
 #define BIN_WORDS	((BIN_COUNT + 63) / 64)
 
+static_assert(LIST_BINS * KA_HDR_SIZE == 8192, "lists cover sizes < 8 KiB");
+
+/*
+ * A listed free block links through its tree node's fields: left is the
+ * next (higher) block on its list, right the previous one (NULL at the
+ * head).
+ */
 struct bf_priv {
 	struct ka_heap h;
-	u64 nonempty[BIN_WORDS];	/* bit i: bins[i] has a block */
-	struct ka_tree bins[BIN_COUNT];
+	u64 nonempty[BIN_WORDS];	/* bit i: bin i has a block */
+	struct ka_tnode *lists[LIST_BINS];
+	struct ka_tree big;
 };
 
 static inline struct ka_tnode *bf_node(struct ka_blk *b)
@@ -46,39 +53,70 @@ static inline struct ka_tnode *bf_node(struct ka_blk *b)
 	return (struct ka_tnode *)b;
 }
 
+/* The bin of a free block of size bytes (a multiple of 8). */
 static inline u32 bf_bin(u64 size)
 {
-	u64 i = size >> BIN_SHIFT;
+	u64 i = size >> 3;
 
-	return i < BIN_COUNT - 1 ? i : BIN_COUNT - 1;
+	return i < LIST_BINS ? i : BIG_BIN;
+}
+
+static inline void bf_mark(struct bf_priv *bf, u32 i, bool nonempty)
+{
+	if (nonempty)
+		bf->nonempty[i >> 6] |= 1ULL << (i & 63);
+	else
+		bf->nonempty[i >> 6] &= ~(1ULL << (i & 63));
 }
 
 static void bf_insert(struct bf_priv *bf, struct ka_blk *b)
 {
 	u32 i = bf_bin(ka_blk_size(b));
+	struct ka_tnode *n = bf_node(b), **head, *prev = NULL;
 
-	ka_tree_insert(&bf->bins[i], bf_node(b));
-	bf->nonempty[i >> 6] |= 1ULL << (i & 63);
+	if (i == BIG_BIN) {
+		ka_tree_insert(&bf->big, n);
+		bf_mark(bf, i, true);
+		return;
+	}
+	/* Address order: the head is the lowest block of its size. */
+	for (head = &bf->lists[i]; *head && *head < n; head = &(*head)->left)
+		prev = *head;
+	n->left = *head;
+	n->right = prev;
+	if (*head)
+		(*head)->right = n;
+	*head = n;
+	bf_mark(bf, i, true);
 }
 
 static void bf_remove(struct bf_priv *bf, struct ka_blk *b)
 {
 	u32 i = bf_bin(ka_blk_size(b));
+	struct ka_tnode *n = bf_node(b);
 
-	ka_tree_remove(&bf->bins[i], bf_node(b));
-	if (!bf->bins[i].root)
-		bf->nonempty[i >> 6] &= ~(1ULL << (i & 63));
+	if (i == BIG_BIN) {
+		ka_tree_remove(&bf->big, n);
+		if (!bf->big.root)
+			bf_mark(bf, i, false);
+		return;
+	}
+	if (n->right)
+		n->right->left = n->left;
+	else
+		bf->lists[i] = n->left;
+	if (n->left)
+		n->left->right = n->right;
+	if (!bf->lists[i])
+		bf_mark(bf, i, false);
 }
 
-/* First non-empty bin above bin i, or BIN_COUNT. */
+/* First non-empty bin at or above bin i, or BIN_COUNT. */
 static u32 bf_next_bin(const struct bf_priv *bf, u32 i)
 {
-	u32 w = (i + 1) >> 6;
-	u64 bits;
+	u32 w = i >> 6;
+	u64 bits = bf->nonempty[w] & (~0ULL << (i & 63));
 
-	if (i + 1 >= BIN_COUNT)
-		return BIN_COUNT;
-	bits = bf->nonempty[w] & (~0ULL << ((i + 1) & 63));
 	while (!bits) {
 		if (++w == BIN_WORDS)
 			return BIN_COUNT;
@@ -87,34 +125,33 @@ static u32 bf_next_bin(const struct bf_priv *bf, u32 i)
 	return w * 64 + ka_ffs64(bits) - 1;
 }
 
-/* Smallest block of at least want bytes, lowest address among equals. */
+/* A smallest block of at least want bytes, or NULL. */
 static struct ka_tnode *bf_find(const struct bf_priv *bf, u64 want)
 {
-	u32 i = bf_bin(want);
-	struct ka_tnode *n = ka_tree_best_fit(&bf->bins[i], want);
+	u32 i = bf_bin(ka_align_up(want, KA_HDR_SIZE));
 
-	if (n)
-		return n;
+	if (i < BIG_BIN && bf->lists[i])
+		return bf->lists[i];
 	i = bf_next_bin(bf, i);
-	if (i == BIN_COUNT)
-		return NULL;
-	return ka_tree_best_fit(&bf->bins[i], 0);
+	if (i < BIG_BIN)
+		return bf->lists[i];
+	if (i == BIG_BIN)
+		return ka_tree_best_fit(&bf->big, want);
+	return NULL;
 }
 
 static int bf_init(void *priv, void *base, size_t len)
 {
 	struct bf_priv *bf = priv;
 	struct ka_blk *first;
-	u32 i;
 	int err;
 
 	err = ka_heap_init(&bf->h, base, len, BF_MIN, &first);
 	if (err)
 		return err;
-	for (i = 0; i < BIN_COUNT; i++)
-		ka_tree_init(&bf->bins[i], KA_TREE_BY_SIZE);
-	for (i = 0; i < BIN_WORDS; i++)
-		bf->nonempty[i] = 0;
+	ka_tree_init(&bf->big, KA_TREE_BY_SIZE);
+	ka_memset(bf->lists, 0, sizeof(bf->lists));
+	ka_memset(bf->nonempty, 0, sizeof(bf->nonempty));
 	bf_insert(bf, first);
 	return 0;
 }
@@ -215,50 +252,86 @@ static void bf_stats(void *priv, struct ka_stats *st)
 
 	ka_lock(&bf->h.lock);
 	ka_heap_stats(&bf->h, st);
-	for (i = BIN_COUNT; i-- > 0 && !largest;)
-		largest = ka_tree_largest(&bf->bins[i]);
+	largest = ka_tree_largest(&bf->big);
+	for (i = LIST_BINS; i-- > 0 && !largest;)
+		if (bf->lists[i])
+			largest = ka_blk_size(&bf->lists[i]->blk);
 	st->largest_free = largest ? largest - KA_HDR_SIZE : 0;
 	ka_unlock(&bf->h.lock);
 }
 
-/* One bin: a valid tree, its sizes inside the bin, its bitmap bit. */
-static int bf_check_bin(struct bf_priv *bf, u32 i, u64 limit)
+/* List i: links both ways, free blocks of exactly its size. */
+static const char *bf_check_list(const struct bf_priv *bf, u32 i,
+				 u64 *seen, u64 limit)
 {
-	const struct ka_tree *t = &bf->bins[i];
-	bool bit = bf->nonempty[i >> 6] >> (i & 63) & 1;
-	const char *err = NULL;
+	const struct ka_heap *h = &bf->h;
+	const struct ka_tnode *n, *prev = NULL;
 
-	if (ka_tree_check(t, &bf->h, BF_NAME, limit))
-		return -EFAULT;
-	if (bit != !!t->root)
-		err = "non-empty bin bitmap differs from the bins";
-	else if (t->root &&
-		 (bf_bin(ka_tree_largest(t)) != i ||
-		  bf_bin(ka_blk_size(&ka_tree_best_fit(t, 0)->blk)) != i))
-		err = "block filed in the wrong size bin";
-	if (err) {
-		ka_warn("%s: check: %s\n", BF_NAME, err);
-		return -EFAULT;
+	for (n = bf->lists[i]; n; prev = n, n = n->left) {
+		uintptr_t a = (uintptr_t)n;
+
+		if (++*seen > limit)
+			return "more listed blocks than free blocks";
+		if ((a & 7) || a < h->start || a >= h->end)
+			return "list entry outside the block area";
+		if (!ka_blk_magic_ok(&n->blk) || !ka_blk_is_free(&n->blk) ||
+		    ka_blk_size(&n->blk) > h->end - a ||
+		    *ka_blk_footer(&n->blk) != n->blk.hdr)
+			return "list entry is not a free block";
+		if (n->right != prev)
+			return "list back link broken";
+		if (bf_bin(ka_blk_size(&n->blk)) != i)
+			return "block on the wrong size list";
 	}
-	return 0;
+	return NULL;
+}
+
+/* Every list and the tree; their bits; the tree holds only big blocks. */
+static const char *bf_check_bins(const struct bf_priv *bf, u64 nfree)
+{
+	const struct ka_tree *t = &bf->big;
+	const char *err;
+	u64 seen = 0;
+	u32 i;
+
+	for (i = 0; i < LIST_BINS; i++) {
+		if (!(bf->nonempty[i >> 6] >> (i & 63) & 1) != !bf->lists[i])
+			return "non-empty bin bitmap differs from the lists";
+		err = bf_check_list(bf, i, &seen, nfree);
+		if (err)
+			return err;
+	}
+	if (!(bf->nonempty[BIG_BIN >> 6] >> (BIG_BIN & 63) & 1) != !t->root)
+		return "non-empty bin bitmap differs from the tree";
+	if (t->root && bf_bin(ka_blk_size(&ka_tree_best_fit(t, 0)->blk)) !=
+	    BIG_BIN)
+		return "small block in the big-block tree";
+	if (bf->nonempty[BIN_WORDS - 1] >> ((BIN_COUNT - 1) % 64) >> 1)
+		return "bitmap bits past the last bin";
+	if (seen + t->count != nfree)
+		return "a free block is in no bin";
+	return NULL;
 }
 
 static int bf_check(void *priv)
 {
 	struct bf_priv *bf = priv;
-	u64 nfree, seen = 0;
-	u32 i;
+	const char *msg;
+	u64 nfree;
 	int err;
 
+	if (!ka_check_may_walk(bf->h.region_bytes))
+		return -E2BIG;
 	ka_lock(&bf->h.lock);
 	err = ka_heap_check(&bf->h, BF_NAME, &nfree);
-	for (i = 0; !err && i < BIN_COUNT; i++) {
-		err = bf_check_bin(bf, i, nfree - seen);
-		seen += bf->bins[i].count;
-	}
-	if (!err && seen != nfree) {
-		ka_warn("%s: check: a free block is in no bin\n", BF_NAME);
-		err = -EFAULT;
+	if (!err)
+		err = ka_tree_check(&bf->big, &bf->h, BF_NAME, nfree);
+	if (!err) {
+		msg = bf_check_bins(bf, nfree);
+		if (msg) {
+			ka_warn("%s: check: %s\n", BF_NAME, msg);
+			err = -EFAULT;
+		}
 	}
 	ka_unlock(&bf->h.lock);
 	return err;

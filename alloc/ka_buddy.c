@@ -647,6 +647,8 @@ static int kb_check(void *priv)
 	struct ka_buddy *b = priv;
 	int ret;
 
+	if (!ka_check_may_walk(b->len))
+		return -E2BIG;
 	ka_lock(&b->lock);
 	ret = kb_check_locked(b);
 	ka_unlock(&b->lock);

@@ -213,6 +213,8 @@ static int ff_check(void *priv)
 	u64 nfree;
 	int err;
 
+	if (!ka_check_may_walk(ff->h.region_bytes))
+		return -E2BIG;
 	ka_lock(&ff->h.lock);
 	err = ka_heap_check(&ff->h, FF_NAME, &nfree);
 	if (!err)

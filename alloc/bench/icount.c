@@ -3,7 +3,7 @@
  * icount.c - the driver run under callgrind to count instructions per
  * alloc and per free (bench/icount.sh runs it).
  *
- *   kaicount -l                   list the allocators (glibc, policies, noop)
+ *   kaicount -l                   list the allocators (peers, policies, noop)
  *   kaicount POLICY SCENARIO OPS  replay OPS operations of the scenario
  *
  * Every alloc goes through ic_alloc() and every free through ic_free();
@@ -16,7 +16,7 @@
  * per operation.
  */
 #include "bench_wl.h"
-#include "glibc.h"
+#include "peers.h"
 
 #define KA_REG(sym, id, name) &ka_##sym##_ops,
 
@@ -74,13 +74,23 @@ static const struct ka_policy_ops noop_ops = {
 	noop_stats, noop_check,
 };
 
-static const struct ka_policy_ops *const ic_pols[] = {
-	&bench_glibc_ops,
+static const struct ka_policy_ops *const ic_policies[] = {
 #include "ka_registry.h"
 	&noop_ops,
 };
 
-#define NPOLS (sizeof(ic_pols) / sizeof(ic_pols[0]))
+/* The peers that load (peers.h), the policies, noop. */
+static const struct ka_policy_ops *ic_pols[24];
+static size_t ic_npols;
+
+static void ic_load(void)
+{
+	size_t i;
+
+	ic_npols = bench_peers_load(ic_pols);
+	for (i = 0; i < sizeof(ic_policies) / sizeof(ic_policies[0]); i++)
+		ic_pols[ic_npols++] = ic_policies[i];
+}
 
 void *ic_alloc(const struct ka_policy_ops *o, void *priv, size_t size);
 int ic_free(const struct ka_policy_ops *o, void *priv, void *ptr);
@@ -138,8 +148,9 @@ int main(int argc, char **argv)
 
 	bench_glibc_tune();
 	ka_warn_quiet = true;
+	ic_load();
 	if (argc == 2 && !strcmp(argv[1], "-l")) {
-		for (i = 0; i < NPOLS; i++)
+		for (i = 0; i < ic_npols; i++)
 			printf("%s\n", ic_pols[i]->name);
 		for (sc = 0; sc < KA_WL_NR; sc++)
 			printf("scenario %s\n", ka_wl_names[sc]);
@@ -152,10 +163,10 @@ int main(int argc, char **argv)
 	for (sc = 0; sc < KA_WL_NR; sc++)
 		if (!strcmp(argv[2], ka_wl_names[sc]))
 			break;
-	for (i = 0; i < NPOLS; i++)
+	for (i = 0; i < ic_npols; i++)
 		if (!strcmp(argv[1], ic_pols[i]->name))
 			break;
-	if (i == NPOLS || sc == KA_WL_NR) {
+	if (i == ic_npols || sc == KA_WL_NR) {
 		fprintf(stderr, "Error: unknown policy or scenario\n");
 		return 2;
 	}

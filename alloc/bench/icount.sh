@@ -20,6 +20,9 @@
 # path ka_lock_slow() (never taken on this single thread). The figures
 # in the table INCLUDE the lock, as the kernel will run it.
 set -eu
+# Room in glibc's static TLS for jemalloc's, which the driver dlopen()s
+# (see bench/peers.h; kabench re-executes itself with the same).
+export GLIBC_TUNABLES=glibc.rtld.optional_static_tls=8192
 drv=$1
 out=$2
 ops=${3:-200000}
@@ -40,12 +43,13 @@ cost() {
 			END { print s + 0 }'
 }
 
-# The line ranges "first last" of ka_lock() and ka_unlock() in the header.
+# The line ranges "first last" of ka_lock(), ka_trylock() and ka_unlock()
+# in the header.
 hdr=$(cd "$(dirname "$0")/.." && pwd)/ka_platform_user.h
-lock_lines=$(awk '/^static inline void ka_(un)?lock\(struct ka_lock \*l\)$/ { a = NR }
+lock_lines=$(awk '/^static inline (void|bool) ka_(un|try)?lock\(struct ka_lock \*l\)$/ { a = NR }
 	a && /^}$/ { print a, NR; a = 0 }' "$hdr")
-if [ "$(echo "$lock_lines" | wc -l)" -ne 2 ]; then
-	echo "Error: ka_lock()/ka_unlock() not found in $hdr" >&2
+if [ "$(echo "$lock_lines" | wc -l)" -ne 3 ]; then
+	echo "Error: ka_lock()/ka_trylock()/ka_unlock() not found in $hdr" >&2
 	exit 1
 fi
 

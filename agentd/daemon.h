@@ -4,6 +4,7 @@
  *
  *   kallocd.c    command line and modes (serve, check, once, reload)
  *   serve.c      the epoll loop's watches and their named callbacks
+ *   events.c     the events and stats groups (lib/events.c)
  *   reconcile.c  loading the plan, reconciling, drift
  *   rulerun.c    the plan's rules on every stats sample
  *   status.c     STATUS=, the state file, the metrics outputs
@@ -43,7 +44,9 @@ struct kallocd {
 
 	struct kd_loop loop;
 	struct kd_watch w_signals, w_watchdog, w_family, w_tick, w_http;
+	struct kd_watch w_events;
 	struct kalloc_famwatch *famwatch;
+	struct kalloc_events *events;	/* "events" and "stats"; NULL: none */
 	struct kd_http *http;
 
 	/* The plan in force: the last one that loaded without errors. */
@@ -53,6 +56,7 @@ struct kallocd {
 	size_t nrules;
 
 	bool family;			/* the kalloc family is registered */
+	bool drift_pending;		/* an event asks for a drift check */
 	bool applied_once;
 	bool ready_sent;
 	uint64_t watchdog_usec;		/* 0: no watchdog */
@@ -83,6 +87,11 @@ void kd_drift_check(struct kallocd *kd);
 int kd_rules_reset(struct kallocd *kd);
 void kd_rules_sample(struct kallocd *kd, const struct kalloc_stats *s,
 		     uint64_t now_ms);
+
+/* events.c */
+/* Joins "events" and "stats" (once the family is there); closes them. */
+void kd_events_open(struct kallocd *kd);
+void kd_events_close(struct kallocd *kd);
 
 /* status.c */
 void kd_status_update(struct kallocd *kd);

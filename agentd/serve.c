@@ -6,8 +6,11 @@
  *   signals   a signalfd: SIGTERM/SIGINT stop, SIGHUP and queued reload
  *             requests (reload.h) reload
  *   family    the controller's notify group: the module's load/unload
- *   tick      a timerfd at the stats interval: STATS_GET, the rules,
- *             the metrics, and a drift check every DRIFT_EVERY_MS
+ *   events    the kalloc "events" and "stats" groups (events.c): drift,
+ *             resyncs after ENOBUFS, the rules on every stats message
+ *   tick      a timerfd at the stats interval: the metrics and STATUS=;
+ *             without the groups (they could not be joined), STATS_GET
+ *             and a drift check every DRIFT_EVERY_MS instead
  *   watchdog  a timerfd at half systemd's WatchdogSec: a round trip to
  *             the module, and WATCHDOG=1 only if it came back in time
  *   http      libmicrohttpd's epoll fd, with --metrics-listen
@@ -91,6 +94,7 @@ static void family_up(struct kallocd *kd, const char *why)
 	kd->n.family_changes++;
 	kd_log(LOG_NOTICE, "the kalloc family is back (%s): reconciling", why);
 	kd_reconcile(kd, "module loaded", true);
+	kd_events_open(kd);
 	kd_status_update(kd);
 }
 
@@ -98,6 +102,7 @@ static void family_down(struct kallocd *kd, const char *why)
 {
 	kd->family = false;
 	kd->have_stats = false;
+	kd_events_close(kd);
 	kd->n.family_changes++;
 	kd_log(LOG_NOTICE, "the kalloc family went away (%s): waiting for it",
 	       why);
@@ -162,9 +167,9 @@ static int on_tick(struct kd_watch *w)
 
 	if (read(w->fd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 		return -errno;
-	if (kd->family && kd->plan)
+	if (kd->family && kd->plan && !kd->events)
 		sample(kd);
-	if (kd->family && now - last_drift >= DRIFT_EVERY_MS) {
+	if (kd->family && !kd->events && now - last_drift >= DRIFT_EVERY_MS) {
 		last_drift = now;
 		kd_drift_check(kd);
 	}
@@ -311,6 +316,8 @@ static void first_reconcile(struct kallocd *kd)
 
 		kd->family = kalloc_family_present(&err) > 0;
 	}
+	if (kd->family)
+		kd_events_open(kd);
 	kd_status_update(kd);
 	kd_metrics_publish(kd);
 	kd_notify_ready();
@@ -323,6 +330,7 @@ int kd_serve(struct kallocd *kd)
 	int fd = -1, rc;
 
 	kd->w_signals.fd = kd->w_tick.fd = kd->w_watchdog.fd = -1;
+	kd->w_events.fd = -1;
 	kd->watchdog_usec = kd_notify_watchdog_usec();
 	rc = kd_loop_init(&kd->loop);
 	if (rc)
@@ -342,6 +350,7 @@ int kd_serve(struct kallocd *kd)
 	if (!rc)
 		rc = kd_loop_run(&kd->loop);
 close_all:
+	kd_events_close(kd);
 	close_watch(&kd->w_watchdog);
 	close_watch(&kd->w_tick);
 	close_watch(&kd->w_signals);

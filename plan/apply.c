@@ -43,8 +43,9 @@ int kalloc_world_read(struct kalloc_nl *nl, struct kalloc_world_buf *wb,
 		rc = kalloc_set_err(err, -ENOMEM, "%s", strerror(ENOMEM));
 		goto free_bufs;
 	}
-	/* The interval comes with the telemetry part of lib (merge pending). */
 	rc = kalloc_stats_get(nl, NULL, st, err);
+	if (!rc && st->telemetry.present)
+		wb->w.stats_interval_ms = st->telemetry.interval_ms;
 	free(st);
 	if (rc)
 		goto free_bufs;
@@ -167,8 +168,7 @@ static int do_change(struct kalloc_nl *nl, const struct kalloc_change *c,
 	case KALLOC_CO_POLICY:
 		return kalloc_policy_set(nl, c->value, false, 0, NULL, err);
 	case KALLOC_CO_STATS:
-		return kalloc_set_err(err, -EOPNOTSUPP,
-				      "this kallocd cannot set the stats interval yet");
+		return kalloc_stats_set_interval(nl, c->value, err);
 	case KALLOC_CO_VDEV:
 		return kalloc_set_err(err, -EOPNOTSUPP,
 				      "this kallocd cannot manage virtual devices yet");

@@ -7,10 +7,14 @@
  *   buffer size       1 .. KALLOC_BUFFER_SIZE_MAX (1G)
  *   buffer fill       0 .. 255 (0x00 .. 0xff)
  *   vdev size         1 .. PLAN_VDEV_WINDOW_MAX (1M), default 4K
- *   vdev timer        100us .. 60s
- *   stats interval    10ms .. 1h, whole milliseconds
- *   rule for          0 .. 1d, default 0
- *   rule cooldown     0 .. 7d, default PLAN_COOLDOWN_DEFAULT_MS (60s)
+ *   vdev timer        1ms .. 60s
+ *   stats interval    10ms .. 1h
+ *   rule for          0 .. 24h, default 0
+ *   rule cooldown     0 .. 168h, default PLAN_COOLDOWN_DEFAULT_MS (60s)
+ *
+ * Durations are libkalloc's (kalloc_parse_duration(), the grammar of
+ * "kallocctl stats interval"): a number and ms, s, m or h, whole
+ * milliseconds. The vdev timer is therefore given in milliseconds too.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -20,8 +24,8 @@
 /* <linux/kalloc_vdev.h>'s limits, as the vdev contract states them. */
 #define PLAN_VDEV_WINDOW_DEFAULT	4096
 #define PLAN_VDEV_WINDOW_MAX		0x100000
-#define PLAN_VDEV_TIMER_MIN_NS		100000ULL
-#define PLAN_VDEV_TIMER_MAX_NS		60000000000ULL
+#define PLAN_VDEV_TIMER_MIN_MS		1ULL
+#define PLAN_VDEV_TIMER_MAX_MS		60000ULL
 #define PLAN_FOR_MAX_MS			86400000ULL
 #define PLAN_COOLDOWN_MAX_MS		(7 * 86400000ULL)
 #define PLAN_COOLDOWN_DEFAULT_MS	60000ULL
@@ -46,20 +50,20 @@ static bool size_in(struct loader *ld, const struct kalloc_plan_arg *a,
 	return true;
 }
 
-/* A duration into *ns, in min .. max nanoseconds; reported otherwise. */
+/* A duration into *ms, in min .. max milliseconds; reported otherwise. */
 static bool duration_in(struct loader *ld, const struct kalloc_plan_arg *a,
 			uint64_t min, uint64_t max, const char *range,
-			uint64_t *ns)
+			uint64_t *ms)
 {
-	int rc = plan_parse_duration_ns(a->text, ns);
+	int rc = kalloc_parse_duration(a->text, ms);
 
 	if (rc == -EINVAL) {
 		plan_error(ld, &a->loc,
-			   "invalid duration \"%.*s\" (a number and ns, us, ms, s, m, h or d)",
+			   "invalid duration \"%.*s\" (whole milliseconds: 500ms, 10s, 2m, 1h)",
 			   TOKEN_QUOTE_MAX, a->text);
 		return false;
 	}
-	if (rc || *ns < min || *ns > max) {
+	if (rc || *ms < min || *ms > max) {
 		plan_error(ld, &a->loc, "duration \"%.*s\" out of range (%s)",
 			   TOKEN_QUOTE_MAX, a->text, range);
 		return false;
@@ -87,48 +91,38 @@ static void buffer_units(struct loader *ld, struct kalloc_plan_buffer *b)
 
 static void vdev_units(struct loader *ld, struct kalloc_plan_vdev *v)
 {
-	uint64_t n = PLAN_VDEV_WINDOW_DEFAULT;
+	uint64_t n = PLAN_VDEV_WINDOW_DEFAULT, ms;
 
 	if (v->size.text && !size_in(ld, &v->size, PLAN_VDEV_WINDOW_MAX, &n))
 		n = 0;
 	v->window = (uint32_t)n;
 	if (v->timer.text &&
-	    !duration_in(ld, &v->timer, PLAN_VDEV_TIMER_MIN_NS,
-			 PLAN_VDEV_TIMER_MAX_NS, "100us to 60s", &v->timer_ns))
-		v->timer_ns = 0;
+	    duration_in(ld, &v->timer, PLAN_VDEV_TIMER_MIN_MS,
+			PLAN_VDEV_TIMER_MAX_MS, "1ms to 60s", &ms))
+		v->timer_ns = ms * 1000000;
 }
 
 static void stats_units(struct loader *ld, struct kalloc_plan_stats *s)
 {
-	uint64_t ns;
+	uint64_t ms;
 
-	if (!duration_in(ld, &s->interval,
-			 KALLOC_STATS_INTERVAL_MIN_MS * 1000000ULL,
-			 KALLOC_STATS_INTERVAL_MAX_MS * 1000000ULL,
-			 "10ms to 1h", &ns))
-		return;
-	if (ns % 1000000) {
-		plan_error(ld, &s->interval.loc,
-			   "interval \"%.*s\" is not a whole number of milliseconds",
-			   TOKEN_QUOTE_MAX, s->interval.text);
-		return;
-	}
-	s->interval_ms = (uint32_t)(ns / 1000000);
+	if (duration_in(ld, &s->interval, KALLOC_STATS_INTERVAL_MIN_MS,
+			KALLOC_STATS_INTERVAL_MAX_MS, "10ms to 1h", &ms))
+		s->interval_ms = (uint32_t)ms;
 }
 
 static void rule_units(struct loader *ld, struct kalloc_plan_rule *r)
 {
-	uint64_t ns = 0;
+	uint64_t ms = 0;
 
 	if (r->for_.text &&
-	    duration_in(ld, &r->for_, 0, PLAN_FOR_MAX_MS * 1000000,
-			"0 to 1d", &ns))
-		r->for_ms = ns / 1000000;
+	    duration_in(ld, &r->for_, 0, PLAN_FOR_MAX_MS, "0 to 24h", &ms))
+		r->for_ms = ms;
 	r->cooldown_ms = PLAN_COOLDOWN_DEFAULT_MS;
 	if (r->cooldown.text &&
-	    duration_in(ld, &r->cooldown, 0, PLAN_COOLDOWN_MAX_MS * 1000000,
-			"0 to 7d", &ns))
-		r->cooldown_ms = ns / 1000000;
+	    duration_in(ld, &r->cooldown, 0, PLAN_COOLDOWN_MAX_MS,
+			"0 to 168h", &ms))
+		r->cooldown_ms = ms;
 }
 
 void plan_pass_units(struct loader *ld)

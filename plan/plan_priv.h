@@ -156,8 +156,6 @@ const void *plan_names_get(const struct name_set *s, const char *key);
 void plan_names_free(struct name_set *s);
 
 /* units.c: each 0, -EINVAL (not that kind of value) or -ERANGE. */
-int plan_parse_duration_ms(const char *s, uint64_t *ms);
-int plan_parse_duration_ns(const char *s, uint64_t *ns);
 /* "30%", "12.5%": hundredths of a percent. */
 int plan_parse_percent(const char *s, uint64_t *hundredths);
 /* "0x00" .. "0xff" or "0" .. "255". */

@@ -1,29 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * units.c - the values of the plan language that are not sizes (sizes
- * are libkalloc's kalloc_parse_size(), the grammar kallocctl takes):
- * durations ("1ms", "10s", "1m"), percentages ("30%", "12.5%") and byte
- * values ("0x00", "255"). Each returns 0, -EINVAL for text of another
- * kind, or -ERANGE for a value that does not fit.
+ * units.c - the values of the plan language that libkalloc does not
+ * parse already (sizes are kalloc_parse_size(), durations
+ * kalloc_parse_duration(), the grammars kallocctl takes): percentages
+ * ("30%", "12.5%") and byte values ("0x00", "255"). Each returns 0,
+ * -EINVAL for text of another kind, or -ERANGE for a value that does not
+ * fit.
  */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "plan_priv.h"
-
-static const struct unit {
-	const char *suffix;
-	uint64_t ns;
-} duration_units[] = {
-	{ "ns", 1 },
-	{ "us", 1000 },
-	{ "ms", 1000000 },
-	{ "s", 1000000000ULL },
-	{ "m", 60 * 1000000000ULL },
-	{ "h", 3600 * 1000000000ULL },
-	{ "d", 86400 * 1000000000ULL },
-};
 
 /* Leading decimal digits of s into *v; the rest in *rest. */
 static int digits(const char *s, uint64_t *v, const char **rest)
@@ -40,39 +28,6 @@ static int digits(const char *s, uint64_t *v, const char **rest)
 		return -EINVAL;
 	*v = n;
 	*rest = p;
-	return 0;
-}
-
-int plan_parse_duration_ns(const char *s, uint64_t *ns)
-{
-	const char *rest;
-	uint64_t n;
-	size_t i;
-	int rc = digits(s, &n, &rest);
-
-	if (rc)
-		return rc;
-	for (i = 0; i < sizeof(duration_units) / sizeof(duration_units[0]); i++) {
-		if (strcmp(rest, duration_units[i].suffix))
-			continue;
-		if (n > UINT64_MAX / duration_units[i].ns)
-			return -ERANGE;
-		*ns = n * duration_units[i].ns;
-		return 0;
-	}
-	return -EINVAL;
-}
-
-int plan_parse_duration_ms(const char *s, uint64_t *ms)
-{
-	uint64_t ns;
-	int rc = plan_parse_duration_ns(s, &ns);
-
-	if (rc)
-		return rc;
-	if (ns % 1000000)
-		return -ERANGE;
-	*ms = ns / 1000000;
 	return 0;
 }
 

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * events.c - kallocd listening to the kernel: the "events" and "stats"
+ * groups through libkalloc's subscription API (lib/events.c), on one
+ * socket in the daemon's loop.
+ *
+ *   BUFFER_NEW, BUFFER_DEL     a drift check: was it one of kallocd's
+ *                              objects, or a planned name? (kallocd's own
+ *                              changes come back here too; a check that
+ *                              finds the plan in place changes nothing)
+ *   POLICY_SET                 logged; not drift ("policy active" is an
+ *                              apply-time setting, and rules switch it)
+ *   STATS                      the rules and the metrics, every interval
+ *   OVERRUN                    messages were lost: resynchronise by
+ *                              dumping (a drift check), and count it
+ *
+ * Messages are drained first and the drift check runs once after them,
+ * so that a burst of events costs one dump. When the family goes away
+ * the socket goes with it; serve.c reopens it when the family returns.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "daemon.h"
+#include "log.h"
+
+/* The receive buffer: a reconcile of a large plan sends an event per buffer. */
+#define EVENTS_RCVBUF	(4u << 20)
+
+static void on_buffer(struct kallocd *kd, const struct kalloc_event *e)
+{
+	struct kd_logctx lc = { .kind = "BUFFER", .name = e->buffer.name,
+				.action = "event" };
+	const char *why = kalloc_del_reason_name(e->buffer.reason);
+
+	if (strcmp(e->buffer.owner, KALLOC_PLAN_OWNER))
+		return;
+	if (e->type == KALLOC_EVENT_BUFFER_DEL &&
+	    e->buffer.reason != KALLOC_DEL_REQUEST)
+		kd_log_ctx(LOG_NOTICE, &lc, "buffer %s deleted (%s)",
+			   e->buffer.name, why ? why : "?");
+	kd->drift_pending = true;
+}
+
+static void on_event(struct kallocd *kd, const struct kalloc_event *e)
+{
+	switch (e->type) {
+	case KALLOC_EVENT_BUFFER_NEW:
+	case KALLOC_EVENT_BUFFER_DEL:
+		on_buffer(kd, e);
+		break;
+	case KALLOC_EVENT_POLICY_SET:
+		kd_log(LOG_INFO, "the active policy is now %s",
+		       e->policy.active.name);
+		break;
+	case KALLOC_EVENT_STATS:
+		kd->stats = *e->stats;
+		kd->have_stats = true;
+		kd_rules_sample(kd, &kd->stats, kd_now_ms());
+		break;
+	case KALLOC_EVENT_OVERRUN:
+		kd->n.resyncs++;
+		kd_log(LOG_WARNING, "events lost (ENOBUFS): resynchronising");
+		kd->drift_pending = true;
+		break;
+	default:
+		break;
+	}
+}
+
+static int on_events(struct kd_watch *w)
+{
+	struct kallocd *kd = w->ctx;
+	struct kalloc_event e;
+	struct kalloc_err err;
+	int rc;
+
+	while ((rc = kalloc_events_recv(kd->events, &e, KALLOC_EVENTS_NONBLOCK,
+					&err)) != 0) {
+		if (rc == -EPROTO || rc == -EINTR)
+			continue;
+		if (rc < 0) {
+			kd_log(LOG_WARNING, "events: %s; closing them", err.msg);
+			kd_events_close(kd);
+			kd->drift_pending = true;
+			break;
+		}
+		on_event(kd, &e);
+	}
+	if (kd->drift_pending && kd->family) {
+		kd->drift_pending = false;
+		kd_drift_check(kd);
+	}
+	kd_status_update(kd);
+	return 0;
+}
+
+void kd_events_open(struct kallocd *kd)
+{
+	static const char *const groups[] = { KALLOC_MCGRP_EVENTS,
+					      KALLOC_MCGRP_STATS };
+	struct kalloc_err err;
+	int rc;
+
+	if (kd->events)
+		return;
+	rc = kalloc_events_open(&kd->events, groups, 2, &err);
+	if (rc) {
+		kd_log(LOG_WARNING, "cannot listen to kalloc: %s; polling instead",
+		       err.msg);
+		kd->events = NULL;
+		return;
+	}
+	if (kalloc_events_set_rcvbuf(kd->events, EVENTS_RCVBUF, NULL, &err))
+		kd_log(LOG_WARNING, "events: %s", err.msg);
+	kd->w_events = (struct kd_watch){ .name = "events", .cb = on_events,
+					  .ctx = kd,
+					  .fd = kalloc_events_fd(kd->events) };
+	if (kd_loop_add(&kd->loop, &kd->w_events)) {
+		kalloc_events_close(kd->events);
+		kd->events = NULL;
+	}
+}
+
+void kd_events_close(struct kallocd *kd)
+{
+	if (!kd->events)
+		return;
+	kd_loop_del(&kd->loop, &kd->w_events);
+	kalloc_events_close(kd->events);
+	kd->events = NULL;
+}

@@ -112,6 +112,78 @@ static void module_totals(FILE *f, const struct kalloc_stats *s)
 	      "Most buffers the module holds (max_buffers).", s->buffers_max);
 }
 
+/* The vm event counters of a stats group message (KALLOC_STATS_A_SYSTEM). */
+static const struct sfam {
+	const char *name;
+	const char *help;
+	size_t off;
+} sfams[] = {
+	{ "kalloc_system_page_faults_total", "Page faults (pgfault).",
+	  offsetof(struct kalloc_system, pgfault) },
+	{ "kalloc_system_major_page_faults_total",
+	  "Major page faults (pgmajfault).",
+	  offsetof(struct kalloc_system, pgmajfault) },
+	{ "kalloc_system_page_allocations_total",
+	  "Pages allocated, all zones (pgalloc).",
+	  offsetof(struct kalloc_system, pgalloc) },
+	{ "kalloc_system_page_frees_total", "Pages freed (pgfree).",
+	  offsetof(struct kalloc_system, pgfree) },
+	{ "kalloc_system_allocation_stalls_total",
+	  "Direct reclaim stalls, all zones (allocstall).",
+	  offsetof(struct kalloc_system, allocstall) },
+	{ "kalloc_system_compaction_stalls_total",
+	  "Direct compaction stalls (compact_stall).",
+	  offsetof(struct kalloc_system, compact_stall) },
+	{ "kalloc_system_compaction_failures_total",
+	  "Direct compactions that failed (compact_fail).",
+	  offsetof(struct kalloc_system, compact_fail) },
+	{ "kalloc_system_compaction_successes_total",
+	  "Direct compactions that succeeded (compact_success).",
+	  offsetof(struct kalloc_system, compact_success) },
+};
+
+static void system_metrics(FILE *f, const struct kalloc_system *sys)
+{
+	const struct kalloc_zone *z;
+	size_t i;
+	unsigned int o;
+
+	for (i = 0; i < sizeof(sfams) / sizeof(sfams[0]); i++)
+		counter(f, sfams[i].name, sfams[i].help,
+			*(const uint64_t *)((const char *)sys + sfams[i].off));
+	head(f, "kalloc_zone_free_pages", GAUGE, "Free pages of each zone.");
+	for (i = 0; i < sys->nzones; i++)
+		fprintf(f, "kalloc_zone_free_pages{node=\"%u\",zone=\"%s\"} %" PRIu64 "\n",
+			sys->zones[i].node, sys->zones[i].name,
+			sys->zones[i].free);
+	head(f, "kalloc_zone_free_blocks", GAUGE,
+	     "Free blocks of each order of each zone, as /proc/buddyinfo.");
+	for (i = 0; i < sys->nzones; i++) {
+		z = &sys->zones[i];
+		for (o = 0; o < z->norders; o++)
+			fprintf(f, "kalloc_zone_free_blocks{node=\"%u\",zone=\"%s\",order=\"%u\"} %" PRIu64 "\n",
+				z->node, z->name, o, z->free_area[o]);
+	}
+}
+
+static void telemetry(FILE *f, const struct kalloc_telemetry *t)
+{
+	head(f, "kalloc_stats_interval_seconds", GAUGE,
+	     "Interval of the stats group's messages.");
+	fprintf(f, "kalloc_stats_interval_seconds %.3f\n",
+		t->interval_ms / 1000.0);
+	counter(f, "kalloc_stats_messages_sent_total",
+		"Stats group messages netlink took.", t->stats_sent);
+	counter(f, "kalloc_stats_messages_failed_total",
+		"Stats group messages netlink refused (a full listener).",
+		t->stats_send_failed);
+	counter(f, "kalloc_events_messages_sent_total",
+		"Events group messages netlink took.", t->events_sent);
+	counter(f, "kalloc_events_messages_failed_total",
+		"Events group messages netlink refused (a full listener).",
+		t->events_send_failed);
+}
+
 static void daemon_counters(FILE *f, const struct kd_metrics_in *in)
 {
 	const struct kd_counters *n = in->n;
@@ -153,6 +225,10 @@ int kd_metrics_write(FILE *f, const struct kd_metrics_in *in)
 	if (in->stats) {
 		module_totals(f, in->stats);
 		policy_families(f, in->stats);
+		if (in->stats->telemetry.present)
+			telemetry(f, &in->stats->telemetry);
+		if (in->stats->system.present)
+			system_metrics(f, &in->stats->system);
 	}
 	daemon_counters(f, in);
 	return ferror(f) ? -EIO : 0;

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "metrics.h"
@@ -247,6 +248,8 @@ int kd_metrics_textfile(const char *path, const struct kd_metrics_in *in)
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
+	/* node_exporter runs as another user; kallocd's umask is 0077. */
+	fchmod(fileno(f), 0644);
 	rc = kd_metrics_write(f, in);
 	if (fflush(f) && !rc)
 		rc = -errno;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "state.h"
@@ -50,6 +51,8 @@ int kalloc_state_write(const char *path, const struct kalloc_state *s)
 	f = fopen(tmp, "we");
 	if (!f)
 		return -errno;
+	/* For everyone to read, whatever the daemon's umask (UMask=0077). */
+	fchmod(fileno(f), 0644);
 	write_all(f, s);
 	if (fflush(f) || ferror(f))
 		rc = -EIO;

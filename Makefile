@@ -5,7 +5,8 @@
 #   make demo       deps + build + boot Debian's kernel in QEMU and show kalloc
 #   make check      deps + build + every test (unit, allocator, VM scenarios)
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
-#   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
+#   make fuzz       libFuzzer over every allocator policy and the plan
+#                   language's front end (FUZZ_SECONDS=)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
 #   make install    DESTDIR= PREFIX= honoured
 #
@@ -52,8 +53,15 @@ install: all
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/kallocd.service.in > $(DESTDIR)/lib/systemd/system/kallocd.service
 	chmod 0644 $(DESTDIR)/lib/systemd/system/kallocd.service
 	install -m 0644 systemd/kalloc.conf $(DESTDIR)/etc/modules-load.d/
-	install -d $(DESTDIR)$(PREFIX)/share/man/man8
+	install -d $(DESTDIR)/etc/default
+	[ -e $(DESTDIR)/etc/default/kallocd ] || \
+		install -m 0644 systemd/kallocd.default $(DESTDIR)/etc/default/kallocd
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
 	install -m 0644 man/kallocctl.8 man/kallocd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	install -m 0644 man/kalloc.plan.5 $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -d $(DESTDIR)$(PREFIX)/share/doc/kalloc/examples
+	install -m 0644 examples/*.plan examples/kallocd-http.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/kalloc/examples/
 
 # The README's test command: every test there is.
 check: deps
@@ -72,9 +80,11 @@ alloc-check:
 
 fuzz:
 	$(MAKE) -C alloc fuzz
+	$(MAKE) -C plan fuzz
 
 fuzz-smoke:
 	$(MAKE) -C alloc fuzz-smoke
+	$(MAKE) -C plan fuzz-smoke
 
 bench:
 	$(MAKE) -C alloc bench

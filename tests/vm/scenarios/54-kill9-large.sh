@@ -1,0 +1,36 @@
+#!/bin/bash
+# needs: systemd
+# kill -9 in the middle of the first reconcile of a large plan, then
+# start again: the final state equals the plan, no buffer twice, nothing
+# leaked; ownership comes from the kernel's tags, not from a file.
+# shellcheck source=../lib.sh
+. "$KALLOC_VM_LIB"
+# shellcheck disable=SC2016 # bash -c bodies expand in the child
+
+n=${KALLOC_KILL9_BUFFERS:-1500}
+fresh_plan
+for i in $(seq 1 "$n"); do printf 'alloc b%05d 1K\n' "$i"; done > "$PLAN_D/10-big.plan"
+expect_ok kallocctl alloc other 1K
+
+step "start $n buffers, kill -9 half-way"
+systemctl start --no-block kallocd
+poll 60 bash -c '[ "$(kallocctl -j list | jq length)" -gt 100 ]' ||
+	fail "kallocd never got going"
+pid=$(kd_pid)
+expect_ok kill -9 "$pid"
+got=$(buffers_count)
+echo "buffers when killed: $got"
+[ "$got" -le "$n" ] || fail "more than the plan already"
+poll 20 bash -c '! systemctl is-active -q kallocd' || true
+systemctl reset-failed kallocd
+systemctl stop kallocd
+
+step "start again: adopts, completes, nothing twice"
+expect_ok systemctl start kallocd
+assert_eq "$(kallocctl -j list | jq '[.[] | select(.owner == "kallocd")] | length')" "$n" "kallocd's buffers"
+assert_eq "$(kallocctl -j list | jq '[.[].name] | unique | length')" "$((n + 1))" "distinct names"
+assert_eq "$(owned_by user)" "other:1024" "the user's buffer"
+run kallocctl plan diff
+assert_eq "$rc" 0 "plan diff after the restart"
+assert_eq "$(kallocctl -j stats | jq .buffers)" "$((n + 1))" "the module's buffer count"
+systemctl stop kallocd

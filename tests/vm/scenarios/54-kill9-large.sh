@@ -3,9 +3,9 @@
 # kill -9 in the middle of the first reconcile of a large plan, then
 # start again: the final state equals the plan, no buffer twice, nothing
 # leaked; ownership comes from the kernel's tags, not from a file.
+# shellcheck disable=SC2016 # bash -c bodies expand in the child
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
-# shellcheck disable=SC2016 # bash -c bodies expand in the child
 
 n=${KALLOC_KILL9_BUFFERS:-1500}
 fresh_plan

@@ -3,9 +3,9 @@
 # rmmod while kallocd runs succeeds (its sockets hold no module
 # reference); kallocd waits without exiting, spinning, or loading the
 # module back; modprobe brings the plan back.
+# shellcheck disable=SC2016 # bash -c bodies expand in the child
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
-# shellcheck disable=SC2016 # bash -c bodies expand in the child
 
 fresh_plan
 printf 'policy active slab\nalloc web0 4K\nbuffer web1 size 8K policy buddy\n' > "$PLAN_D/10.plan"

@@ -3,9 +3,9 @@
 # A rule switches the active policy when a generated load pushes a
 # policy's fragmentation over its threshold, and not again within its
 # cooldown; plan status shows the states; the firing is logged and counted.
+# shellcheck disable=SC2016 # bash -c bodies expand in the child
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
-# shellcheck disable=SC2016 # bash -c bodies expand in the child
 
 frag() {
 	kallocctl -j stats | jq -r '.policies[] | select(.policy == "best-fit") |

@@ -134,10 +134,13 @@ enum kd_outcome kd_load_plan(struct kallocd *kd)
 	if (rc) {
 		out = plan_broken(kd, errs, rc);
 	} else {
-		kalloc_plan_free(kd->plan);
+		/* The rules' old states are found by name in the old plan. */
+		struct kalloc_plan *old = kd->plan;
+
 		kd->plan = plan;
 		if (kd_rules_reset(kd))
 			kd_log(LOG_ERR, "out of memory for the rules");
+		kalloc_plan_free(old);
 		kd_log(LOG_INFO, "plan loaded: %zu buffers, %zu vdevs, %zu rules from %zu files",
 		       kalloc_plan_nbuffers(plan),
 		       kalloc_plan_count(plan, KALLOC_PLAN_VDEV),

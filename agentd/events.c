@@ -58,6 +58,12 @@ static void on_event(struct kallocd *kd, const struct kalloc_event *e)
 		kd->have_stats = true;
 		kd_rules_sample(kd, &kd->stats, kd_now_ms());
 		break;
+	case KALLOC_EVENT_OTHER:
+		/* A command this library does not name yet (BUFFER_SET, a
+		 * device's): whether it touched kallocd's objects, a drift
+		 * check tells. */
+		kd->drift_pending = true;
+		break;
 	case KALLOC_EVENT_OVERRUN:
 		kd->n.resyncs++;
 		kd_log(LOG_WARNING, "events lost (ENOBUFS): resynchronising");

@@ -27,6 +27,9 @@
 #include "daemon.h"
 #include "log.h"
 
+/* How long a reconcile waits for another one to finish. */
+#define LOCK_WAIT_MS	10000
+
 static const char *action_of(const struct kalloc_change *c)
 {
 	switch (c->op) {
@@ -250,7 +253,14 @@ static enum kd_outcome locked(struct kallocd *kd, const char *why, bool full,
 
 	if (!kd->plan)
 		return KD_PLAN_ERROR;
-	rc = kalloc_plan_lock(KALLOC_PLAN_LOCK, &lock);
+	/* Bounded: the watchdog's round trips wait behind a reconcile. */
+	rc = kalloc_plan_lock_wait(KALLOC_PLAN_LOCK, LOCK_WAIT_MS, &lock);
+	if (rc == -EBUSY) {
+		kd_log(LOG_WARNING, "%s is held (a kallocctl plan apply?); trying again soon",
+		       KALLOC_PLAN_LOCK);
+		kd->drift_pending = true;
+		return KD_KERNEL_ERROR;
+	}
 	if (rc)
 		kd_log(LOG_WARNING, "cannot take %s: %s; reconciling unlocked",
 		       KALLOC_PLAN_LOCK, strerror(-rc));

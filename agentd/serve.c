@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -42,6 +43,26 @@
 /* Reload requests answered after one reload; more wait for the next. */
 #define REQUESTS_MAX	64
 
+static uint32_t tick_of(const struct kallocd *kd)
+{
+	return kd->plan && kd->plan->set.stats_interval_ms ?
+	       kd->plan->set.stats_interval_ms : TICK_DEFAULT_MS;
+}
+
+/* A reload may change the stats interval: the tick follows it. */
+static void retick(struct kallocd *kd)
+{
+	struct itimerspec its = { 0 };
+
+	if (kd->w_tick.fd < 0 || tick_of(kd) == kd->tick_ms)
+		return;
+	kd->tick_ms = tick_of(kd);
+	its.it_interval.tv_sec = kd->tick_ms / 1000;
+	its.it_interval.tv_nsec = (kd->tick_ms % 1000) * 1000000L;
+	its.it_value = its.it_interval;
+	timerfd_settime(kd->w_tick.fd, 0, &its, NULL);
+}
+
 static enum kd_outcome reload(struct kallocd *kd, const char *why)
 {
 	enum kd_outcome out;
@@ -49,6 +70,7 @@ static enum kd_outcome reload(struct kallocd *kd, const char *why)
 	kd_log(LOG_INFO, "%s: reloading %s", why, kd->plan_dir);
 	kd_notify_reloading();
 	out = kd_load_plan(kd);
+	retick(kd);
 	if (out == KD_APPLIED && !kd->family)
 		out = KD_NO_FAMILY;
 	else if (out == KD_APPLIED)
@@ -169,7 +191,9 @@ static int on_tick(struct kd_watch *w)
 		return -errno;
 	if (kd->family && kd->plan && !kd->events)
 		sample(kd);
-	if (kd->family && !kd->events && now - last_drift >= DRIFT_EVERY_MS) {
+	if (kd->family && (kd->drift_pending ||
+			   (!kd->events && now - last_drift >= DRIFT_EVERY_MS))) {
+		kd->drift_pending = false;
 		last_drift = now;
 		kd_drift_check(kd);
 	}
@@ -256,8 +280,7 @@ static int add_timers(struct kallocd *kd)
 {
 	int fd = -1, rc;
 
-	kd->tick_ms = kd->plan && kd->plan->set.stats_interval_ms ?
-		      kd->plan->set.stats_interval_ms : TICK_DEFAULT_MS;
+	kd->tick_ms = tick_of(kd);
 	rc = kd_notify_timer((uint64_t)kd->tick_ms * 1000, &fd);
 	if (!rc)
 		rc = watch(kd, &kd->w_tick, "tick", fd, on_tick);

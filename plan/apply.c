@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "apply.h"
@@ -210,27 +211,46 @@ int kalloc_plan_apply(struct kalloc_nl *nl, const struct kalloc_plan *plan,
 	return res->failed ? -EAGAIN : 0;
 }
 
-int kalloc_plan_lock(const char *path, int *fdp)
+static int open_lock(const char *path)
 {
-	int fd;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0 && errno == ENOENT) {
 		/* Only the last component: /run is there on any system. */
 		if (mkdir(KALLOC_RUN_DIR, 0755) && errno != EEXIST)
 			return -errno;
 		fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	}
+	return fd < 0 ? -errno : fd;
+}
+
+int kalloc_plan_lock_wait(const char *path, unsigned int ms, int *fdp)
+{
+	struct timespec step = { .tv_nsec = 50 * 1000000 };
+	unsigned int waited = 0;
+	int fd = open_lock(path);
+
 	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX)) {
-		if (errno != EINTR) {
+		return fd;
+	for (;;) {
+		if (!flock(fd, ms ? LOCK_EX | LOCK_NB : LOCK_EX))
+			break;
+		if (errno == EINTR)
+			continue;
+		if (errno != EWOULDBLOCK || waited >= ms) {
 			close(fd);
-			return -errno;
+			return errno == EWOULDBLOCK ? -EBUSY : -errno;
 		}
+		nanosleep(&step, NULL);
+		waited += 50;
 	}
 	*fdp = fd;
 	return 0;
+}
+
+int kalloc_plan_lock(const char *path, int *fdp)
+{
+	return kalloc_plan_lock_wait(path, 0, fdp);
 }
 
 void kalloc_plan_unlock(int fd)

@@ -59,8 +59,11 @@ int kalloc_plan_apply(struct kalloc_nl *nl, const struct kalloc_plan *plan,
 		      const struct kalloc_apply_report *rep,
 		      struct kalloc_apply_result *res);
 
-/* The lock: 0 and *fdp, or a negative errno. */
+/* The lock: 0 and *fdp, or a negative errno. kalloc_plan_lock() waits
+ * for as long as it takes; kalloc_plan_lock_wait() at most ms
+ * milliseconds (0: as long as it takes), then fails with -EBUSY. */
 int kalloc_plan_lock(const char *path, int *fdp);
+int kalloc_plan_lock_wait(const char *path, unsigned int ms, int *fdp);
 void kalloc_plan_unlock(int fd);
 
 #endif /* KALLOC_PLAN_APPLY_H */

@@ -81,6 +81,40 @@ static const struct kalloc_plan_stmt *stmt(const struct load *l, size_t i)
 	return &l->plan->stmts[i];
 }
 
+/* ---- the lexer ---------------------------------------------------------- */
+
+START_TEST(lexer_tokens)
+{
+	static const char text[] = "rule r when f(best-fit) >= 3% # c\n"
+				   "\tfrom \"/a b\" \x01\"open\n";
+	static const struct { enum tok_kind k; const char *s; unsigned int l, c; } want[] = {
+		{ TOK_WORD, "rule", 1, 1 }, { TOK_WORD, "r", 1, 6 },
+		{ TOK_WORD, "when", 1, 8 }, { TOK_WORD, "f", 1, 13 },
+		{ TOK_LPAREN, "(", 1, 14 }, { TOK_WORD, "best-fit", 1, 15 },
+		{ TOK_RPAREN, ")", 1, 23 }, { TOK_WORD, ">=", 1, 25 },
+		{ TOK_WORD, "3%", 1, 28 },
+		{ TOK_NL, NULL, 1, 31 },	/* the line ends where the comment starts */
+		{ TOK_WORD, "from", 2, 2 }, { TOK_STRING, "/a b", 2, 7 },
+		{ TOK_BAD, NULL, 2, 14 }, { TOK_BAD, NULL, 2, 15 },
+		{ TOK_NL, NULL, 2, 20 }, { TOK_EOF, NULL, 3, 1 },
+	};
+	struct lexer lx = { .p = text, .end = text + sizeof(text) - 1,
+			    .pos = { .file = "t", .line = 1, .col = 1 } };
+	struct token t;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		plan_lex_next(&lx, &t);
+		ck_assert_msg(t.kind == want[i].k, "token %zu: kind %d", i, t.kind);
+		ck_assert_uint_eq(t.loc.line, want[i].l);
+		ck_assert_uint_eq(t.loc.col, want[i].c);
+		if (want[i].s)
+			ck_assert_int_eq(strncmp(t.s, want[i].s, t.len), 0);
+	}
+	ck_assert_str_eq(PLAN_BAD_CHAR, "invalid character");
+}
+END_TEST
+
 /* ---- the issue's example, whole -------------------------------------- */
 
 static const char example[] =
@@ -570,6 +604,7 @@ static Suite *lang_suite(void)
 	TCase *tc = tcase_create("lang");
 
 	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, lexer_tokens);
 	tcase_add_test(tc, issue_example);
 	tcase_add_test(tc, rule_forms);
 	tcase_add_test(tc, parse_errors);

@@ -55,6 +55,29 @@ static void parse_paths(int argc, char **argv, struct plan_args *a,
 	}
 }
 
+/* With -j, the errors as objects on stdout too (stderr keeps gcc's form). */
+static void print_errors_json(const struct kalloc_plan_errors *errs)
+{
+	size_t i;
+
+	if (!is_json_context() || !errs)
+		return;
+	open_json_object(NULL);
+	print_bool(PRINT_JSON, "ok", NULL, false);
+	open_json_array("errors");
+	for (i = 0; i < errs->n; i++) {
+		open_json_object(NULL);
+		print_string(PRINT_JSON, "file", NULL, errs->v[i].file);
+		print_uint(PRINT_JSON, "line", NULL, errs->v[i].line);
+		print_uint(PRINT_JSON, "col", NULL, errs->v[i].col);
+		print_string(PRINT_JSON, "message", NULL, errs->v[i].msg);
+		close_json_object();
+	}
+	close_json_array();
+	print_u64(PRINT_JSON, "dropped", NULL, errs->dropped);
+	close_json_object();
+}
+
 /* Loads the plan; on errors prints them and returns EXIT_FAILED. */
 static int load(const struct plan_args *a, struct kalloc_plan **plan)
 {
@@ -70,6 +93,7 @@ static int load(const struct plan_args *a, struct kalloc_plan **plan)
 		return EXIT_OK;
 	}
 	kalloc_plan_errors_print(stderr, errs);
+	print_errors_json(errs);
 	n = errs ? errs->n + errs->dropped : 0;
 	if (rc == -ENOMEM)
 		ctl_error("out of memory");

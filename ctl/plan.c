@@ -156,10 +156,21 @@ static void print_change(const struct kalloc_change *c,
 	print_string(PRINT_JSON, "object", NULL, kalloc_change_obj_name(c->obj));
 	if (c->name[0])
 		print_string(PRINT_JSON, "name", NULL, c->name);
-	if (c->op == KALLOC_CH_CREATE || c->op == KALLOC_CH_CHANGE)
-		print_u64(PRINT_JSON, "size", NULL, c->size);
-	if (c->op == KALLOC_CH_DELETE || c->op == KALLOC_CH_CHANGE)
-		print_u64(PRINT_JSON, "cur_size", NULL, c->cur_size);
+	if (c->obj == KALLOC_CO_POLICY) {
+		print_string(PRINT_JSON, "value", NULL,
+			     kalloc_policy_name_of(c->value));
+		if (c->cur_value)
+			print_string(PRINT_JSON, "cur_value", NULL,
+				     kalloc_policy_name_of(c->cur_value));
+	} else if (c->obj == KALLOC_CO_STATS) {
+		print_uint(PRINT_JSON, "value_ms", NULL, c->value);
+		print_uint(PRINT_JSON, "cur_value_ms", NULL, c->cur_value);
+	} else {
+		if (c->op == KALLOC_CH_CREATE || c->op == KALLOC_CH_CHANGE)
+			print_u64(PRINT_JSON, "size", NULL, c->size);
+		if (c->op != KALLOC_CH_CREATE)
+			print_u64(PRINT_JSON, "cur_size", NULL, c->cur_size);
+	}
 	if (c->policy && c->obj == KALLOC_CO_BUFFER)
 		print_string(PRINT_JSON, "policy", NULL,
 			     kalloc_policy_name_of(c->policy));

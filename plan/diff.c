@@ -150,6 +150,12 @@ static void diff_vdev(struct differ *d, const struct kalloc_plan_stmt *st)
 	struct kalloc_change *c;
 	unsigned int what = 0;
 
+	if (!d->w->have_vdevs) {
+		c = add(d, KALLOC_CH_CONFLICT, KALLOC_CO_VDEV, v->name.text, st);
+		if (c)
+			c->why = "this kalloc has no virtual devices";
+		return;
+	}
 	cur = plan_names_get(&d->cur_vdevs, v->name.text);
 	if (cur && !ours(cur->owner)) {
 		c = add(d, KALLOC_CH_CONFLICT, KALLOC_CO_VDEV, v->name.text, st);
@@ -219,8 +225,7 @@ static void diff_planned(struct differ *d, const struct kalloc_diff_opts *o)
 	for (i = 0; plan && i < plan->nstmts && !d->oom; i++) {
 		if (plan->stmts[i].kind == KALLOC_PLAN_BUFFER)
 			diff_buffer(d, &plan->stmts[i]);
-		else if (plan->stmts[i].kind == KALLOC_PLAN_VDEV &&
-			 d->w->have_vdevs)
+		else if (plan->stmts[i].kind == KALLOC_PLAN_VDEV)
 			diff_vdev(d, &plan->stmts[i]);
 	}
 }

@@ -97,6 +97,7 @@ struct kalloc_change {
 	uint64_t timer_ns, cur_timer_ns;	/* vdev */
 	uint32_t value, cur_value;	/* settings: policy id, interval ms */
 	char owner[KALLOC_OWNER_MAX];	/* a conflict's owner ("" untagged) */
+	const char *why;		/* a conflict that is no name clash */
 	const struct kalloc_plan_stmt *stmt;	/* NULL for a deletion */
 };
 

@@ -150,6 +150,10 @@ const char *kalloc_change_str(const struct kalloc_change *c, char *buf,
 			changed(c, buf, len, &used);
 		break;
 	case KALLOC_CH_CONFLICT:
+		if (c->why) {
+			cat(buf, len, &used, ": %s: left alone", c->why);
+			break;
+		}
 		cat(buf, len, &used, " %s%s: left alone",
 		    c->owner[0] ? "owned by " : "has no owner tag",
 		    c->owner);

@@ -299,6 +299,12 @@ START_TEST(diff_vdevs)
 	ck_assert_int_eq(find(&c, "d1")->op, KALLOC_CH_KEEP);
 	ck_assert_str_eq(line(find(&c, "d2")), "+ vdev d2 size 4K");
 	kalloc_changes_free(&c);
+	/* A module without devices: reported, never attempted. */
+	w.have_vdevs = false;
+	ck_assert_int_eq(kalloc_plan_diff(p, &w, NULL, &c), 0);
+	ck_assert_str_eq(line(find(&c, "d0")),
+			 "! vdev d0: this kalloc has no virtual devices: left alone");
+	kalloc_changes_free(&c);
 	kalloc_plan_free(p);
 }
 END_TEST

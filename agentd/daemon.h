@@ -44,9 +44,10 @@ struct kallocd {
 
 	struct kd_loop loop;
 	struct kd_watch w_signals, w_watchdog, w_family, w_tick, w_http;
-	struct kd_watch w_events;
+	struct kd_watch w_events, w_stats;
 	struct kalloc_famwatch *famwatch;
-	struct kalloc_events *events;	/* "events" and "stats"; NULL: none */
+	/* One handle per group: see events.c. NULL: not listening. */
+	struct kalloc_events *events, *stats_ev;
 	struct kd_http *http;
 
 	/* The plan in force: the last one that loaded without errors. */

@@ -16,7 +16,12 @@
  *
  * Messages are drained first and the drift check runs once after them,
  * so that a burst of events costs one dump. When the family goes away
- * the socket goes with it; serve.c reopens it when the family returns.
+ * the sockets go with it; serve.c reopens them when the family returns.
+ *
+ * One handle per group: libkalloc resolves a group on the handle's own
+ * socket, and with libnl 3.7 the second group's lookup on a socket that
+ * joined the first one fails ("no multicast group"). Two sockets cost
+ * nothing, and a flood of one group cannot overrun the other.
  */
 #include <errno.h>
 #include <string.h>
@@ -77,16 +82,18 @@ static void on_event(struct kallocd *kd, const struct kalloc_event *e)
 static int on_events(struct kd_watch *w)
 {
 	struct kallocd *kd = w->ctx;
+	struct kalloc_events **evp = w == &kd->w_stats ? &kd->stats_ev
+							: &kd->events;
 	struct kalloc_event e;
 	struct kalloc_err err;
 	int rc;
 
-	while ((rc = kalloc_events_recv(kd->events, &e, KALLOC_EVENTS_NONBLOCK,
-					&err)) != 0) {
+	while (*evp && (rc = kalloc_events_recv(*evp, &e, KALLOC_EVENTS_NONBLOCK,
+						&err)) != 0) {
 		if (rc == -EPROTO || rc == -EINTR)
 			continue;
 		if (rc < 0) {
-			kd_log(LOG_WARNING, "events: %s; closing them", err.msg);
+			kd_log(LOG_WARNING, "%s: %s; closing it", w->name, err.msg);
 			kd_events_close(kd);
 			kd->drift_pending = true;
 			break;
@@ -101,38 +108,54 @@ static int on_events(struct kd_watch *w)
 	return 0;
 }
 
+/* One group on a handle of its own, watched as name. */
+static int listen_to(struct kallocd *kd, const char *group,
+		     struct kalloc_events **evp, struct kd_watch *w,
+		     const char *name)
+{
+	struct kalloc_err err;
+
+	if (kalloc_events_open(evp, &group, 1, &err)) {
+		kd_log(LOG_WARNING, "cannot listen to kalloc's %s group: %s; polling instead",
+		       group, err.msg);
+		*evp = NULL;
+		return -1;
+	}
+	if (kalloc_events_set_rcvbuf(*evp, EVENTS_RCVBUF, NULL, &err))
+		kd_log(LOG_WARNING, "%s: %s", name, err.msg);
+	*w = (struct kd_watch){ .name = name, .cb = on_events, .ctx = kd,
+				.fd = kalloc_events_fd(*evp) };
+	if (kd_loop_add(&kd->loop, w)) {
+		kalloc_events_close(*evp);
+		*evp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 void kd_events_open(struct kallocd *kd)
 {
-	static const char *const groups[] = { KALLOC_MCGRP_EVENTS,
-					      KALLOC_MCGRP_STATS };
-	struct kalloc_err err;
-	int rc;
+	if (kd->events || kd->stats_ev)
+		return;
+	if (listen_to(kd, KALLOC_MCGRP_EVENTS, &kd->events, &kd->w_events,
+		      "events") ||
+	    listen_to(kd, KALLOC_MCGRP_STATS, &kd->stats_ev, &kd->w_stats,
+		      "stats"))
+		kd_events_close(kd);
+}
 
-	if (kd->events)
+static void close_one(struct kallocd *kd, struct kalloc_events **evp,
+		      struct kd_watch *w)
+{
+	if (!*evp)
 		return;
-	rc = kalloc_events_open(&kd->events, groups, 2, &err);
-	if (rc) {
-		kd_log(LOG_WARNING, "cannot listen to kalloc: %s; polling instead",
-		       err.msg);
-		kd->events = NULL;
-		return;
-	}
-	if (kalloc_events_set_rcvbuf(kd->events, EVENTS_RCVBUF, NULL, &err))
-		kd_log(LOG_WARNING, "events: %s", err.msg);
-	kd->w_events = (struct kd_watch){ .name = "events", .cb = on_events,
-					  .ctx = kd,
-					  .fd = kalloc_events_fd(kd->events) };
-	if (kd_loop_add(&kd->loop, &kd->w_events)) {
-		kalloc_events_close(kd->events);
-		kd->events = NULL;
-	}
+	kd_loop_del(&kd->loop, w);
+	kalloc_events_close(*evp);
+	*evp = NULL;
 }
 
 void kd_events_close(struct kallocd *kd)
 {
-	if (!kd->events)
-		return;
-	kd_loop_del(&kd->loop, &kd->w_events);
-	kalloc_events_close(kd->events);
-	kd->events = NULL;
+	close_one(kd, &kd->events, &kd->w_events);
+	close_one(kd, &kd->stats_ev, &kd->w_stats);
 }

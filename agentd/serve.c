@@ -207,7 +207,10 @@ static int on_tick(struct kd_watch *w)
  * A round trip to the module itself (POLICY_GET is handled by kalloc,
  * and stalls with its debugfs stall_ms), on a socket of its own with a
  * receive timeout, closed afterwards so that a late answer cannot
- * confuse anyone. With the family away, the controller's dump answers.
+ * confuse anyone. Generic netlink runs a request in the sender's
+ * context, inside sendmsg(): a module that stalls holds kallocd there,
+ * no WATCHDOG=1 follows, and systemd restarts kallocd, which is the
+ * point. With the family away, the controller's dump answers instead.
  */
 static bool round_trip(struct kallocd *kd)
 {
@@ -353,7 +356,7 @@ int kd_serve(struct kallocd *kd)
 	int fd = -1, rc;
 
 	kd->w_signals.fd = kd->w_tick.fd = kd->w_watchdog.fd = -1;
-	kd->w_events.fd = -1;
+	kd->w_events.fd = kd->w_stats.fd = -1;
 	kd->watchdog_usec = kd_notify_watchdog_usec();
 	rc = kd_loop_init(&kd->loop);
 	if (rc)

@@ -9,6 +9,9 @@
 
 n=${KALLOC_KILL9_BUFFERS:-1500}
 fresh_plan
+# The default max_buffers (1024) is below the plan.
+rmmod kalloc || fail "cannot unload kalloc"
+expect_ok modprobe kalloc max_buffers=$((n + 64))
 for i in $(seq 1 "$n"); do printf 'alloc b%05d 1K\n' "$i"; done > "$PLAN_D/10-big.plan"
 expect_ok kallocctl alloc other 1K
 

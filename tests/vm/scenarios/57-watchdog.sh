@@ -30,7 +30,8 @@ echo 0 > /sys/kernel/debug/kalloc/stall_ms
 journalctl -u kallocd --since "$kd_t0" --no-pager | grep -E 'atchdog' | prefix journal:
 journalctl -u kallocd --since "$kd_t0" --no-pager | grep -q 'Watchdog timeout' ||
 	fail "systemd did not report a watchdog timeout"
-kd_journal_has "watchdog: no answer from kalloc" || fail "kallocd did not log the missing answer"
+journalctl -u kallocd --since "$kd_t0" --no-pager | grep -q "Failed with result 'watchdog'" ||
+	fail "the unit did not fail by the watchdog"
 
 step "after the stall: running again, the plan in place"
 poll 40 bash -c 'systemctl is-active -q kallocd' || fail "kallocd did not come back"

@@ -10,6 +10,13 @@ metric() {
 	awk -v m="$2" '$1 == m { print $2 }' "$1"
 }
 
+cleanup() {
+	systemctl stop kallocd
+	rm -rf /etc/systemd/system/kallocd.service.d /etc/default/kallocd "$T"
+	systemctl daemon-reload
+}
+trap cleanup EXIT
+
 fresh_plan
 command -v promtool > /dev/null || fail "promtool is missing (make deps)"
 tf=/var/lib/prometheus/node-exporter/kalloc.prom

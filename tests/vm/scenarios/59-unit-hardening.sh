@@ -6,6 +6,7 @@
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 
+fresh_plan	# no drop-in of an earlier scenario
 expect_ok systemd-analyze security --no-pager kallocd.service
 line=$(grep 'Overall exposure level' <<< "$out")
 score=$(sed -E 's/.*: ([0-9.]+) .*/\1/' <<< "$line")

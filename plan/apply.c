@@ -48,6 +48,8 @@ int kalloc_world_read(struct kalloc_nl *nl, struct kalloc_world_buf *wb,
 	if (!rc && st->telemetry.present)
 		wb->w.stats_interval_ms = st->telemetry.interval_ms;
 	free(st);
+	if (!rc)
+		rc = plan_world_vdevs(nl, wb, err);
 	if (rc)
 		goto free_bufs;
 	return 0;
@@ -171,8 +173,7 @@ static int do_change(struct kalloc_nl *nl, const struct kalloc_change *c,
 	case KALLOC_CO_STATS:
 		return kalloc_stats_set_interval(nl, c->value, err);
 	case KALLOC_CO_VDEV:
-		return kalloc_set_err(err, -EOPNOTSUPP,
-				      "this kallocd cannot manage virtual devices yet");
+		return plan_apply_vdev(nl, c, err);
 	}
 	return kalloc_set_err(err, -EINVAL, "unknown change");
 }

@@ -59,6 +59,12 @@ int kalloc_plan_apply(struct kalloc_nl *nl, const struct kalloc_plan *plan,
 		      const struct kalloc_apply_report *rep,
 		      struct kalloc_apply_result *res);
 
+/* apply_vdev.c: the kernel's devices into wb; one device change. */
+int plan_world_vdevs(struct kalloc_nl *nl, struct kalloc_world_buf *wb,
+		     struct kalloc_err *err);
+int plan_apply_vdev(struct kalloc_nl *nl, const struct kalloc_change *c,
+		    struct kalloc_err *err);
+
 /* The lock: 0 and *fdp, or a negative errno. kalloc_plan_lock() waits
  * for as long as it takes; kalloc_plan_lock_wait() at most ms
  * milliseconds (0: as long as it takes), then fails with -EBUSY. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * buffer.c - "kallocctl buffer": alloc, free, list, show, read, write,
- * check, flush (each also a top-level command: "kallocctl alloc").
+ * buffer.c - "kallocctl buffer": alloc, free, list, show, set, read,
+ * write, check, flush (each also a top-level command: "kallocctl alloc").
  *
  * list, show and alloc print one description per buffer through the same
  * print calls, text or JSON. read and write move contents of any length
@@ -296,6 +296,62 @@ static int do_show(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_buffer_get(nl, argv[1], 0, &b, &err);
+	kalloc_nl_close(nl);
+	if (ret)
+		return ctl_failed(&err);
+	if (is_json_context())
+		print_buffer_json(&b);
+	else
+		print_buffers(&b, 1);
+	return EXIT_OK;
+}
+
+/* ---- set -------------------------------------------------------------- */
+
+int ctl_set_parse(int argc, char **argv, struct ctl_set_args *a)
+{
+	struct ctl_kw kws[] = {
+		{ .word = "size", .takes_value = true },
+		{ .word = "policy", .takes_value = true },
+	};
+	int ret;
+
+	memset(a, 0, sizeof(*a));
+	if (argc < 2)
+		return ctl_usage(CTL_SET_ARGS);
+	ret = ctl_parse_keywords(argc - 2, argv + 2, kws, ARRAY_SIZE(kws),
+				 CTL_SET_ARGS);
+	if (ret)
+		return ret;
+	if (!kws[0].seen && !kws[1].seen)
+		return ctl_usage(CTL_SET_ARGS);
+	a->name = argv[1];
+	a->has_size = kws[0].seen;
+	if (a->has_size)
+		ret = ctl_parse_size("size", kws[0].value, &a->size);
+	a->has_policy = kws[1].seen;
+	if (!ret && a->has_policy)
+		ret = ctl_parse_policy(kws[1].value, &a->policy);
+	return ret;
+}
+
+/* A new size or policy in place (BUFFER_SET); prints the buffer after. */
+static int do_set(int argc, char **argv)
+{
+	struct kalloc_buffer_info b;
+	struct ctl_set_args a;
+	struct kalloc_nl *nl;
+	struct kalloc_err err;
+	int ret;
+
+	ret = ctl_set_parse(argc, argv, &a);
+	if (ret)
+		return ret;
+	ret = ctl_open(&nl);
+	if (ret)
+		return ret;
+	ret = kalloc_buffer_set(nl, a.name, 0, a.has_size ? &a.size : NULL,
+				a.has_policy ? &a.policy : NULL, &b, &err);
 	kalloc_nl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
@@ -794,6 +850,8 @@ static const struct ctl_verb verbs[] = {
 	{ "free", do_free, "NAME", "free buffer NAME" },
 	{ "list", do_list, "", "list every buffer" },
 	{ "show", do_show, "NAME", "show buffer NAME" },
+	{ "set", do_set, CTL_SET_ARGS,
+	  "resize NAME or move it to policy P, keeping its contents" },
 	{ "read", do_read, CTL_READ_ARGS, "print the contents of NAME" },
 	{ "write", do_write, CTL_WRITE_ARGS, "write into NAME" },
 	{ "check", do_check, "[NAME]", "check the guards of NAME, or of all" },

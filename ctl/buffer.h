@@ -17,6 +17,7 @@
 #define CTL_READ_ARGS	"NAME [offset N] [length N] [hex]"
 #define CTL_WRITE_ARGS	"NAME [offset N] (data STRING | file PATH | -)"
 #define CTL_FLUSH_ARGS	"owner TAG"
+#define CTL_SET_ARGS	"NAME [size SIZE] [policy P]"
 
 /* The owner tag of a buffer made with "kallocctl alloc" without "owner". */
 #define CTL_DEFAULT_OWNER	"user"
@@ -38,6 +39,14 @@ struct ctl_read_args {
 	bool hex;
 };
 
+struct ctl_set_args {
+	const char *name;
+	bool has_size;
+	uint64_t size;
+	bool has_policy;
+	uint32_t policy;
+};
+
 enum ctl_write_src { CTL_SRC_DATA, CTL_SRC_FILE, CTL_SRC_STDIN };
 
 struct ctl_write_args {
@@ -52,6 +61,7 @@ int ctl_alloc_parse(int argc, char **argv, struct ctl_alloc_args *a);
 int ctl_read_parse(int argc, char **argv, struct ctl_read_args *a);
 int ctl_write_parse(int argc, char **argv, struct ctl_write_args *a);
 int ctl_flush_parse(int argc, char **argv, const char **owner);
+int ctl_set_parse(int argc, char **argv, struct ctl_set_args *a);
 
 /*
  * One hexdump -C line of up to 16 bytes at offset into out (at least

@@ -46,6 +46,7 @@ static const struct command commands[] = {
 	{ "free", &ctl_buffer, "free" },
 	{ "list", &ctl_buffer, "list" },
 	{ "show", &ctl_buffer, "show" },
+	{ "set", &ctl_buffer, "set" },
 	{ "read", &ctl_buffer, "read" },
 	{ "write", &ctl_buffer, "write" },
 	{ "check", &ctl_buffer, "check" },

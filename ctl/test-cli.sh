@@ -112,6 +112,15 @@ run 2 alloc x 1K owner && error_is "\"owner\" needs a value; usage: kallocctl al
 run 2 alloc x 1K hold hold && error_is "\"hold\" given twice; usage: kallocctl alloc $alloc"
 run 2 alloc x 12Q policy slab && error_is "invalid size \"12Q\": expected a number of bytes with an optional K, M, G or T suffix"
 
+# set: a new size, a new policy, or both; nothing to change is a usage error.
+bufsetu="NAME [size SIZE] [policy P]"
+run 2 set && error_is "usage: kallocctl set $bufsetu"
+run 2 set x && error_is "usage: kallocctl set $bufsetu"
+run 2 set x size && error_is "\"size\" needs a value; usage: kallocctl set $bufsetu"
+run 2 set x policy bogus && error_is "unknown policy \"bogus\": expected $policies"
+run 2 set x size 12Q && error_is "invalid size \"12Q\": expected a number of bytes with an optional K, M, G or T suffix"
+run 2 set x size 1K size 2K && error_is "\"size\" given twice; usage: kallocctl set $bufsetu"
+
 # read: offsets and lengths are sizes; hex is a flag.
 run 2 read && error_is "usage: kallocctl read $readu"
 run 2 read x offset && error_is "\"offset\" needs a value; usage: kallocctl read $readu"

@@ -52,6 +52,7 @@ static const struct kalloc_nl_request *const kalloc_nl_requests[] = {
 	&kalloc_nl_bench_run,
 	&kalloc_nl_stats_set,
 	&kalloc_nl_meminfo_get,
+	&kalloc_nl_buffer_set,
 };
 
 static struct genl_ops kalloc_genl_ops[ARRAY_SIZE(kalloc_nl_requests)] __ro_after_init;

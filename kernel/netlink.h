@@ -43,6 +43,7 @@ extern const struct kalloc_nl_request kalloc_nl_buffer_read;
 extern const struct kalloc_nl_request kalloc_nl_buffer_write;
 extern const struct kalloc_nl_request kalloc_nl_buffer_check;
 extern const struct kalloc_nl_request kalloc_nl_buffer_flush;
+extern const struct kalloc_nl_request kalloc_nl_buffer_set;
 extern const struct kalloc_nl_request kalloc_nl_policy_get;
 extern const struct kalloc_nl_request kalloc_nl_policy_set;
 extern const struct kalloc_nl_request kalloc_nl_stats_get;

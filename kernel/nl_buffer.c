@@ -78,6 +78,14 @@ static const struct nla_policy kalloc_buffer_write_policy[KALLOC_BUFFER_A_DATA +
 	[KALLOC_BUFFER_A_DATA] = NLA_POLICY_FULL_RANGE(NLA_BINARY, &kalloc_io_range),
 };
 
+/* SET: a selector, and a new size, a new policy or both. */
+static const struct nla_policy kalloc_buffer_set_policy[KALLOC_BUFFER_A_POLICY + 1] = {
+	[KALLOC_BUFFER_A_ID] = NLA_POLICY_FULL_RANGE(NLA_U32, &kalloc_id_range),
+	[KALLOC_BUFFER_A_NAME] = KALLOC_NAME_POLICY(KALLOC_NAME_MAX),
+	[KALLOC_BUFFER_A_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U64, &kalloc_size_range),
+	[KALLOC_BUFFER_A_POLICY] = KALLOC_POLICY_ID_POLICY,
+};
+
 static const struct nla_policy kalloc_buffer_flush_policy[KALLOC_BUFFER_A_OWNER + 1] = {
 	[KALLOC_BUFFER_A_OWNER] = KALLOC_NAME_POLICY(KALLOC_OWNER_MAX),
 };
@@ -488,6 +496,45 @@ unlock:
 	return err;
 }
 
+/* ---- changing in place ---------------------------------------------------- */
+
+static int kalloc_buffer_set_one(struct kalloc_buffer *buf,
+				 struct genl_info *info)
+{
+	struct nlattr *size_attr = info->attrs[KALLOC_BUFFER_A_SIZE];
+	struct nlattr *policy_attr = info->attrs[KALLOC_BUFFER_A_POLICY];
+	u64 size = size_attr ? nla_get_u64(size_attr) : buf->size;
+	unsigned int policy = policy_attr ? nla_get_u32(policy_attr) :
+			      buf->mem.policy;
+	struct kalloc_refusal why;
+	int err;
+
+	if (size == buf->size && policy == buf->mem.policy)
+		return kalloc_buffer_reply(info, KALLOC_CMD_BUFFER_SET, buf);
+	err = kalloc_buffer_reshape(buf, size, policy, &why);
+	if (err == -EIO) {
+		kalloc_nl_err(info->extack, NULL, kalloc_corrupt_msgs[buf->guards]);
+		return err;
+	}
+	if (err) {
+		kalloc_nl_refused(info, &why);
+		return err;
+	}
+	kalloc_nl_buffer_event(buf, KALLOC_CMD_BUFFER_SET, 0);
+	return kalloc_buffer_reply(info, KALLOC_CMD_BUFFER_SET, buf);
+}
+
+static int kalloc_buffer_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	if (!info->attrs[KALLOC_BUFFER_A_SIZE] &&
+	    !info->attrs[KALLOC_BUFFER_A_POLICY]) {
+		NL_SET_ERR_MSG(info->extack,
+			       "KALLOC_BUFFER_A_SIZE or KALLOC_BUFFER_A_POLICY is required");
+		return -EINVAL;
+	}
+	return kalloc_nl_with_buffer(info, kalloc_buffer_set_one);
+}
+
 /* ---- flush --------------------------------------------------------------- */
 
 struct kalloc_flush_msg {
@@ -655,6 +702,14 @@ const struct kalloc_nl_request kalloc_nl_buffer_check = {
 	.maxattr = ARRAY_SIZE(kalloc_buffer_select_policy) - 1,
 	.doit = kalloc_buffer_check_doit,
 	.dumpit = kalloc_buffer_check_dumpit,
+};
+
+const struct kalloc_nl_request kalloc_nl_buffer_set = {
+	.cmd = KALLOC_CMD_BUFFER_SET,
+	.admin = true,
+	.policy = kalloc_buffer_set_policy,
+	.maxattr = ARRAY_SIZE(kalloc_buffer_set_policy) - 1,
+	.doit = kalloc_buffer_set_doit,
 };
 
 const struct kalloc_nl_request kalloc_nl_buffer_flush = {

@@ -346,29 +346,58 @@ void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason)
 }
 
 /*
- * Lock held. Moves buf to policy: new memory, sealed for buf's id, the
- * contents copied, then the old memory poisoned and freed. Readers hold
- * the same lock, so they see the buffer entirely old or entirely new.
- * Returns 0, -EIO for a corrupt buffer (its contents are not to be
- * trusted, so it stays), or the allocation's error (buf unchanged).
+ * Lock held. Gives buf size bytes served by policy: new memory, sealed for
+ * buf's id, the contents copied up to the smaller size, then the old
+ * memory poisoned and freed. Readers hold the same lock, so they see the
+ * buffer entirely old or entirely new. Returns 0; -EIO for a corrupt
+ * buffer (its contents are not to be trusted, so it stays); -ENOSPC for a
+ * growth over the budget or a size the policy cannot serve, with *why;
+ * -ENOMEM. On failure buf is unchanged.
  */
-int kalloc_buffer_move(struct kalloc_buffer *buf, unsigned int policy)
+int kalloc_buffer_reshape(struct kalloc_buffer *buf, u64 size,
+			  unsigned int policy, struct kalloc_refusal *why)
 {
+	struct kalloc_table *t = &kalloc_table;
 	struct kalloc_no_room room;
 	struct kalloc_mem mem;
 	int err;
 
-	lockdep_assert_held(&kalloc_table.lock);
+	lockdep_assert_held(&t->lock);
 	if (kalloc_buffer_check(buf))
 		return -EIO;
-	err = kalloc_mem_alloc(&mem, policy, buf->size, buf->id, &room);
+	if (size > buf->size && size - buf->size > t->budget - t->used)
+		return kalloc_refuse(why, -ENOSPC, KALLOC_BUFFER_A_SIZE,
+				     "KALLOC_BUFFER_A_SIZE exceeds the remaining budget",
+				     KALLOC_COOKIE_BUDGET, t->budget - t->used,
+				     t->budget);
+	err = kalloc_mem_alloc(&mem, policy, size, buf->id, &room);
+	if (err == -ENOSPC)
+		return kalloc_refuse(why, err, KALLOC_BUFFER_A_SIZE,
+				     "KALLOC_BUFFER_A_SIZE is more than the policy can serve now",
+				     KALLOC_COOKIE_LARGEST, room.largest,
+				     room.limit);
 	if (err)
-		return err;
-	memcpy(kalloc_mem_data(&mem), kalloc_mem_data(&buf->mem), buf->size);
+		return kalloc_refuse(why, err, KALLOC_BUFFER_A_SIZE,
+				     "KALLOC_BUFFER_A_SIZE: cannot allocate that much kernel memory",
+				     0, 0, 0);
+	memcpy(kalloc_mem_data(&mem), kalloc_mem_data(&buf->mem),
+	       min(size, buf->size));
 	kalloc_mem_free(&buf->mem, buf->size, buf->id);
+	if (mem.policy != buf->mem.policy)
+		kalloc_perf(KALLOC_PERF_MIGRATE, policy, buf->id, size, 0);
 	buf->mem = mem;
-	kalloc_perf(KALLOC_PERF_MIGRATE, policy, buf->id, buf->size, 0);
+	t->used = t->used - buf->size + size;
+	buf->size = size;
+	kalloc_table_changed();
 	return 0;
+}
+
+/* Lock held. Moves buf to policy, keeping its size: see above. */
+int kalloc_buffer_move(struct kalloc_buffer *buf, unsigned int policy)
+{
+	struct kalloc_refusal why;
+
+	return kalloc_buffer_reshape(buf, buf->size, policy, &why);
 }
 
 /*

@@ -64,6 +64,8 @@ struct kalloc_buffer *kalloc_buffer_find_name(const char *name);
 struct kalloc_buffer *kalloc_buffer_next(unsigned long *id);
 void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason);
 u32 kalloc_buffer_check(struct kalloc_buffer *buf);
+int kalloc_buffer_reshape(struct kalloc_buffer *buf, u64 size,
+			  unsigned int policy, struct kalloc_refusal *why);
 int kalloc_buffer_move(struct kalloc_buffer *buf, unsigned int policy);
 void kalloc_table_release_portid(u32 portid);
 void kalloc_table_free_all(u32 *count, u64 *bytes);

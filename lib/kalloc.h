@@ -270,6 +270,13 @@ int kalloc_buffer_check(struct kalloc_nl *nl, const char *name, uint32_t id,
 int kalloc_buffer_check_all(struct kalloc_nl *nl,
 			    struct kalloc_buffer_info **bufs, size_t *n,
 			    struct kalloc_err *err);
+/*
+ * BUFFER_SET: a new size, a new policy or both (NULL leaves one as it is),
+ * in place, contents kept; out (may be NULL) describes the buffer after.
+ */
+int kalloc_buffer_set(struct kalloc_nl *nl, const char *name, uint32_t id,
+		      const uint64_t *size, const uint32_t *policy,
+		      struct kalloc_buffer_info *out, struct kalloc_err *err);
 /* BUFFER_FLUSH: deletes every buffer tagged owner; *count says how many. */
 int kalloc_buffer_flush(struct kalloc_nl *nl, const char *owner,
 			uint32_t *count, struct kalloc_err *err);

@@ -33,6 +33,7 @@ static const struct kalloc_obj_ops *const by_cmd[] = {
 	[KALLOC_CMD_STATS_SET]		= &kalloc_obj_stats,
 	[KALLOC_CMD_MEMINFO_GET]	= &kalloc_obj_meminfo,
 	[KALLOC_CMD_PERF]		= &kalloc_obj_perf,
+	[KALLOC_CMD_BUFFER_SET]		= &kalloc_obj_buffer,
 };
 
 const struct kalloc_obj_ops *kalloc_obj_of_cmd(unsigned int cmd)

@@ -272,6 +272,43 @@ int kalloc_buffer_check_all(struct kalloc_nl *nl,
 			      err);
 }
 
+static int put_set(struct nl_msg *msg, const char *name, uint32_t id,
+		   const uint64_t *size, const uint32_t *policy)
+{
+	if (put_selector(msg, name, id) < 0)
+		return -EMSGSIZE;
+	if (size && nla_put_u64(msg, KALLOC_BUFFER_A_SIZE, *size) < 0)
+		return -EMSGSIZE;
+	if (policy && nla_put_u32(msg, KALLOC_BUFFER_A_POLICY, *policy) < 0)
+		return -EMSGSIZE;
+	return 0;
+}
+
+int kalloc_buffer_set(struct kalloc_nl *nl, const char *name, uint32_t id,
+		      const uint64_t *size, const uint32_t *policy,
+		      struct kalloc_buffer_info *out, struct kalloc_err *err)
+{
+	struct nl_msg *msg;
+	bool got = false;
+	int ret;
+
+	kalloc_clear_err(err);
+	ret = kalloc_nl_request(nl, &msg, KALLOC_CMD_BUFFER_SET, 0,
+				selector_size(name) + kalloc_attr_size(8) +
+				kalloc_attr_size(4), err);
+	if (ret)
+		return ret;
+	if (put_set(msg, name, id, size, policy)) {
+		nlmsg_free(msg);
+		return kalloc_err_msgsize(err);
+	}
+	ret = kalloc_nl_do(nl, msg, out, &got, err);
+	if (!ret && !got)
+		ret = kalloc_set_err(err, -EPROTO,
+				     "the kernel did not describe the changed buffer");
+	return ret;
+}
+
 int kalloc_buffer_flush(struct kalloc_nl *nl, const char *owner,
 			uint32_t *count, struct kalloc_err *err)
 {

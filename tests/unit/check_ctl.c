@@ -151,6 +151,32 @@ START_TEST(flush_args)
 }
 END_TEST
 
+START_TEST(set_args)
+{
+	struct ctl_set_args a;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_set_parse, &a, "set", "b", "size", "8K"),
+			 EXIT_OK);
+	ck_assert_str_eq(a.name, "b");
+	ck_assert(a.has_size && !a.has_policy);
+	ck_assert_uint_eq(a.size, 8192);
+	ck_assert_int_eq(CALL(ctl_set_parse, &a, "set", "b", "policy", "tlsf",
+			      "size", "1"), EXIT_OK);
+	ck_assert(a.has_size && a.has_policy);
+	ck_assert_uint_eq(a.policy, KALLOC_POLICY_TLSF);
+	/* Nothing to change, an unknown policy, a bad size: usage errors. */
+	ck_assert_int_eq(CALL(ctl_set_parse, &a, "set", "b"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_set_parse, &a, "set"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_set_parse, &a, "set", "b", "policy", "nope"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_set_parse, &a, "set", "b", "size", "12Q"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_set_parse, &a, "set", "b", "size", "1",
+			      "size", "2"), EXIT_USAGE);
+}
+END_TEST
+
 START_TEST(policy_set_args)
 {
 	struct ctl_policy_set_args a;
@@ -324,6 +350,7 @@ int main(void)
 	tcase_add_test(tc, read_args);
 	tcase_add_test(tc, write_args);
 	tcase_add_test(tc, flush_args);
+	tcase_add_test(tc, set_args);
 	tcase_add_test(tc, policy_set_args);
 	tcase_add_test(tc, bench_args);
 	tcase_add_test(tc, keywords);

@@ -203,6 +203,40 @@
  *     ERANGE     the id is 0
  *     ENOENT     no buffer has that id or name
  *
+ * KALLOC_CMD_BUFFER_SET
+ * ---------------------
+ *
+ *   Changes a buffer in place: its size, the policy that serves it, or both,
+ *   keeping its name, id, owner and contents (up to the smaller of the two
+ *   sizes; bytes added at the end are zero). Mutation.
+ *
+ *   KALLOC_BUFFER_A_ID or KALLOC_BUFFER_A_NAME: selects the buffer
+ *   KALLOC_BUFFER_A_SIZE:   u64, the new size, 1 .. KALLOC_BUFFER_SIZE_MAX
+ *   KALLOC_BUFFER_A_POLICY: u32, the policy to serve it from now on
+ *   At least one of SIZE and POLICY is required.
+ *
+ *   The buffer gets new memory, with fresh guards, under the same lock
+ *   that readers and writers take, so that they see it entirely as it was
+ *   or entirely as it is now; the old memory is poisoned and freed. For
+ *   the statistics this is a free in the old policy and an allocation in
+ *   the new one. A request that changes nothing succeeds and moves nothing.
+ *
+ *   Reply: one KALLOC_CMD_BUFFER_SET message with the attributes of
+ *   BUFFER_GET, then the ACK; when something changed, the same message goes
+ *   to the events group.
+ *
+ *   Errors:
+ *     EPERM, EINVAL, ENOENT  as for BUFFER_DEL; EINVAL also without SIZE
+ *                and POLICY
+ *     ERANGE     a size of 0 or above KALLOC_BUFFER_SIZE_MAX; a policy of 0
+ *                or above KALLOC_POLICY_MAX
+ *     ENOSPC     the growth would exceed the byte budget (cookie
+ *                KALLOC_COOKIE_BUDGET), or the policy cannot serve the new
+ *                size (KALLOC_COOKIE_LARGEST); the buffer is unchanged
+ *     ENOMEM     no memory; the buffer is unchanged
+ *     EIO        the buffer is corrupt (see "Guards"): its contents are not
+ *                to be trusted, so they are not moved
+ *
  * KALLOC_CMD_BUFFER_READ
  * ----------------------
  *
@@ -508,6 +542,8 @@
  *     attributes of a BUFFER_GET reply;
  *   - KALLOC_CMD_BUFFER_DEL after a buffer is deleted, with the same
  *     attributes plus KALLOC_BUFFER_A_REASON (u32, enum kalloc_del_reason);
+ *   - KALLOC_CMD_BUFFER_SET after a buffer changed size or policy, with the
+ *     attributes of a BUFFER_GET reply;
  *   - KALLOC_CMD_BUFFER_CHECK when damaged guards are first found on a
  *     buffer, with the attributes of a BUFFER_GET reply;
  *   - KALLOC_CMD_POLICY_SET after a POLICY_SET that changed something, with
@@ -637,6 +673,7 @@ enum kalloc_cmd {
 	KALLOC_CMD_STATS_SET,
 	KALLOC_CMD_MEMINFO_GET,
 	KALLOC_CMD_PERF,		/* perf group messages only */
+	KALLOC_CMD_BUFFER_SET,
 
 	__KALLOC_CMD_MAX,
 	KALLOC_CMD_MAX = __KALLOC_CMD_MAX - 1

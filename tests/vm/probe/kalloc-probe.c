@@ -340,6 +340,7 @@ static const char *cmd_word(uint8_t cmd)
 	case KALLOC_CMD_BUFFER_NEW:	return "new";
 	case KALLOC_CMD_BUFFER_DEL:	return "del";
 	case KALLOC_CMD_BUFFER_CHECK:	return "check";
+	case KALLOC_CMD_BUFFER_SET:	return "set";
 	case KALLOC_CMD_POLICY_SET:	return "policy";
 	default:			return "other";
 	}

@@ -4,7 +4,7 @@
  * groups through libkalloc's subscription API (lib/events.c), on one
  * socket in the daemon's loop.
  *
- *   BUFFER_NEW, BUFFER_DEL     a drift check: was it one of kallocd's
+ *   BUFFER_NEW, _DEL, _SET     a drift check: was it one of kallocd's
  *                              objects, or a planned name? (kallocd's own
  *                              changes come back here too; a check that
  *                              finds the plan in place changes nothing)
@@ -64,7 +64,7 @@ static void on_event(struct kallocd *kd, const struct kalloc_event *e)
 		kd_rules_sample(kd, &kd->stats, kd_now_ms());
 		break;
 	case KALLOC_EVENT_OTHER:
-		/* A command this library does not name yet (BUFFER_SET, a
+		/* A command the event decoder does not name (BUFFER_SET, a
 		 * device's): whether it touched kallocd's objects, a drift
 		 * check tells. */
 		kd->drift_pending = true;

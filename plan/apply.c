@@ -9,8 +9,9 @@
  * buffer in place, reported: deleting it would lose nothing, but a buffer
  * that comes and goes at every reconcile helps nobody.
  *
- * A change of size or policy needs BUFFER_SET, which keeps the contents;
- * it is never done as delete + create.
+ * A change of size or policy is one BUFFER_SET, which keeps the contents
+ * (up to the smaller size); it is never done as delete + create. A
+ * refused BUFFER_SET leaves the buffer as it was.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -148,14 +149,14 @@ static int create_buffer(struct kalloc_nl *nl, const struct kalloc_change *c,
 	return rc;
 }
 
-/* Size and policy in place. Needs the kernel's BUFFER_SET. */
+/* Size and policy in place: BUFFER_SET keeps the contents. */
 static int change_buffer(struct kalloc_nl *nl, const struct kalloc_change *c,
 			 struct kalloc_err *err)
 {
-	(void)nl;
-	(void)c;
-	return kalloc_set_err(err, -EOPNOTSUPP,
-			      "this kalloc has no BUFFER_SET to resize or move a buffer in place");
+	const uint64_t *size = c->what & KALLOC_CH_SIZE ? &c->size : NULL;
+	const uint32_t *policy = c->what & KALLOC_CH_POLICY ? &c->policy : NULL;
+
+	return kalloc_buffer_set(nl, c->name, 0, size, policy, NULL, err);
 }
 
 static int do_change(struct kalloc_nl *nl, const struct kalloc_change *c,

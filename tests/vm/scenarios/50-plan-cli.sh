@@ -79,6 +79,22 @@ run kallocctl plan diff "$p"
 assert_eq "$rc" 0 "diff exit status with no changes"
 assert_contains "$out" "No changes: the kernel holds the plan."
 
+step "a new size and policy: changed in place (BUFFER_SET), contents kept"
+id=$(buffer_field web0 id)
+printf 'hello kalloc' > "$T/hello"
+expect_ok kallocctl write web0 file "$T/hello"
+sed -i 's/^buffer web0 size 4K policy slab$/buffer web0 size 8K policy buddy/' "$p"
+run kallocctl plan diff "$p"
+assert_eq "$rc" 4 "diff of the changed buffer"
+assert_contains "$out" "~ buffer web0 size 4K -> 8K, policy slab -> buddy"
+run kallocctl plan apply "$p"
+assert_eq "$rc" 0 "apply of the changed buffer"
+assert_eq "$(buffer_field web0 id)" "$id" "web0's id (not re-created)"
+assert_eq "$(buffer_field web0 size)" 8192 "web0's size"
+assert_eq "$(buffer_field web0 policy)" buddy "web0's policy"
+expect_ok kallocctl read web0 length 12
+assert_eq "$out" "hello kalloc" "web0's contents"
+
 step "removing a buffer from the plan deletes it; others' buffers stay"
 expect_ok kallocctl alloc mine 1K
 grep -v '^alloc scratch' "$p" > "$T/b.plan"

@@ -31,6 +31,13 @@ poll 10 bash -c "journalctl -u kallocd --since '$kd_t0' -o cat KALLOC_BUFFER=web
 expect_ok journalctl -u kallocd --since "$kd_t0" -o cat KALLOC_BUFFER=web0 KALLOC_ACTION=create KALLOC_RESULT=ok
 assert_contains "$out" "web0"
 
+step "a resize by hand is undone in place"
+id=$(buffer_field web1 id)
+expect_ok kallocctl set web1 size 2K
+poll 20 bash -c '[ "$(kallocctl -j list | jq -r ".[] | select(.name == \"web1\") | .size")" = 8192 ]' ||
+	fail "web1 was not resized back"
+assert_eq "$(buffer_field web1 id)" "$id" "web1's id"
+
 step "a stranger tagged kallocd (not planned) goes"
 expect_ok kallocctl alloc stray 2K owner kallocd
 poll 20 no_buffer stray || fail "stray was not deleted"

@@ -34,8 +34,10 @@ assert_contains "$out" "web0"
 step "a resize by hand is undone in place"
 id=$(buffer_field web1 id)
 expect_ok kallocctl set web1 size 2K
-poll 20 bash -c '[ "$(kallocctl -j list | jq -r ".[] | select(.name == \"web1\") | .size")" = 8192 ]' ||
-	fail "web1 was not resized back"
+web1_is_8k() {
+	[ "$(buffer_field web1 size)" = 8192 ]
+}
+poll 20 web1_is_8k || fail "web1 was not resized back"
 assert_eq "$(buffer_field web1 id)" "$id" "web1's id"
 
 step "a stranger tagged kallocd (not planned) goes"

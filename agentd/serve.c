@@ -317,8 +317,11 @@ static int add_http(struct kallocd *kd)
 		return 0;
 	rc = kd_http_start(&kd->http, kd->listen, kd_metrics_page, kd, &why);
 	if (rc) {
-		kd_log(LOG_ERR, "--metrics-listen %s: %s", kd->listen, why);
-		return rc;
+		/* Metrics are not worth leaving the plan unenforced. */
+		kd_log(LOG_ERR, "--metrics-listen %s: %s; serving no HTTP metrics",
+		       kd->listen, why);
+		kd->http = NULL;
+		return 0;
 	}
 	kd_log(LOG_INFO, "metrics at http://%s/metrics", kd->listen);
 	return watch(kd, &kd->w_http, "http", kd_http_fd(kd->http), on_http);

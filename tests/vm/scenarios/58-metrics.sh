@@ -68,6 +68,7 @@ run curl -s -o /dev/null http://127.0.0.1:9471/metrics
 [ "$rc" -ne 0 ] || fail "HTTP served without the drop-in"
 kd_since
 run journalctl -u kallocd -n 20 --no-pager -o cat
-assert_contains "$out" "--metrics-listen 127.0.0.1:9471"
+assert_contains "$out" "--metrics-listen 127.0.0.1:9471: cannot listen there"
+assert_eq "$(systemctl is-active kallocd)" active "kallocd without its HTTP endpoint"
 systemctl stop kallocd
 rm -f /etc/default/kallocd

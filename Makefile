@@ -1,6 +1,7 @@
 # kalloc: top-level build.
 #
-#   make            build kernel/kalloc.ko, ctl/kallocctl, agentd/kallocd
+#   make            build kernel/kalloc.ko, ctl/kallocctl, agentd/kallocd,
+#                   examples/vdev-demo
 #   make deps       install every Debian package the project needs (root)
 #   make demo       deps + build + boot Debian's kernel in QEMU and show kalloc
 #   make check      deps + build + every test (unit, allocator, VM scenarios)
@@ -24,7 +25,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
 
-USER_DIRS := lib plan ctl agentd
+USER_DIRS := lib plan ctl agentd examples
 
 .PHONY: all kernel user $(USER_DIRS) deps install uninstall check unit \
 	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean
@@ -42,6 +43,9 @@ lib plan:
 ctl agentd: lib plan
 	$(MAKE) -C $@
 
+examples:
+	$(MAKE) -C examples
+
 deps:
 	@$(TOP)/tests/deps.sh
 
@@ -49,6 +53,10 @@ install: all
 	$(MAKE) -C kernel install KDIR=$(KDIR) KVER=$(KVER)
 	$(MAKE) -C ctl install
 	$(MAKE) -C agentd install
+	$(MAKE) -C examples install
+	install -d $(DESTDIR)$(PREFIX)/include/linux
+	install -m 0644 include/uapi/linux/kalloc.h \
+		include/uapi/linux/kalloc_vdev.h $(DESTDIR)$(PREFIX)/include/linux/
 	install -d $(DESTDIR)/lib/systemd/system $(DESTDIR)/etc/modules-load.d
 	sed 's|@SBINDIR@|$(PREFIX)/sbin|g' systemd/kallocd.service.in > $(DESTDIR)/lib/systemd/system/kallocd.service
 	chmod 0644 $(DESTDIR)/lib/systemd/system/kallocd.service
@@ -62,6 +70,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/share/doc/kalloc/examples
 	install -m 0644 examples/*.plan examples/kallocd-http.conf \
 		$(DESTDIR)$(PREFIX)/share/doc/kalloc/examples/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man4
+	install -m 0644 man/kalloc-vdev.4 $(DESTDIR)$(PREFIX)/share/man/man4/
 
 # The README's test command: every test there is.
 check: deps

@@ -3,7 +3,7 @@
  * ctl.h - what the files of kallocctl share.
  *
  * kallocctl is an object table (iproute2's "ip link", "ip addr"): each
- * object (buffer.c, policy.c, stats.c, bench.c) has a table of verbs,
+ * object (buffer.c, policy.c, stats.c, bench.c, vdev.c) has a table of verbs,
  * {name, function, arguments, description} as in wireguard-tools, a
  * default verb, and its own "help". kallocctl.c holds the global options
  * and the top-level words: the objects, and the buffer verbs that are
@@ -55,6 +55,7 @@ extern const struct ctl_object ctl_buffer;
 extern const struct ctl_object ctl_policy;
 extern const struct ctl_object ctl_stats;
 extern const struct ctl_object ctl_bench;
+extern const struct ctl_object ctl_vdev;
 
 /*
  * Runs a verb of obj: verb if it is not NULL ("kallocctl alloc" runs the

@@ -56,6 +56,7 @@ static const struct command commands[] = {
 	{ "stats", &ctl_stats, NULL },
 	{ "bench", &ctl_bench, NULL },
 	{ "plan", &ctl_plan, NULL },
+	{ "vdev", &ctl_vdev, NULL },
 	{ "help", NULL, NULL },
 };
 
@@ -112,8 +113,8 @@ static void usage(FILE *fp)
 	fprintf(fp,
 		"\n"
 		"Objects: buffer (its verbs are the commands above), policy, stats,\n"
-		"bench; \"kallocctl OBJECT help\" lists an object's verbs. Without a verb,\n"
-		"buffer lists, policy and stats show, bench runs.\n"
+		"bench, vdev; \"kallocctl OBJECT help\" lists an object's verbs. Without\n"
+		"a verb, buffer lists, policy, stats and vdev show, bench runs.\n"
 		"\n"
 		"SIZE, N: bytes, or a number with a K, M, G or T suffix (powers of 1024).\n"
 		"P, Q, POLICY: kmalloc, buddy, slab, first-fit, best-fit, tlsf, or a number.\n"

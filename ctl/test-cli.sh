@@ -99,6 +99,25 @@ run 2 list -j && error_is 'usage: kallocctl list'
 run 2 buffer list extra && error_is 'usage: kallocctl buffer list'
 run 2 help me && error_is 'usage: kallocctl help'
 
+# vdev: usage errors come before any netlink traffic.
+vdev_add="NAME [size N] [timer PERIOD] [owner TAG]"
+vdev_dma="NAME (to-device|from-device) BUFFER [offset N] [device-offset N] [length N] [nowait]"
+run 2 vdev add && error_is "usage: kallocctl vdev add $vdev_add"
+run 2 vdev add d size 0 && error_is 'invalid size "0": a window has at least 1 byte'
+run 2 vdev add d timer 1h &&
+	error_is 'invalid period "1h": expected a number with a unit, ns, us, ms or s'
+run 2 vdev set d && error_is "usage: kallocctl vdev set NAME SETTING..."
+run 2 vdev set d turbo &&
+	error_is "unknown setting \"turbo\"; usage: kallocctl vdev set NAME SETTING..."
+run 2 vdev set d timer &&
+	error_is "\"timer\" needs a period or \"off\"; usage: kallocctl vdev set NAME SETTING..."
+run 2 vdev dma d sideways b &&
+	error_is "unknown direction \"sideways\"; usage: kallocctl vdev dma $vdev_dma"
+run 2 vdev dma d to-device && error_is "usage: kallocctl vdev dma $vdev_dma"
+run 2 vdev del && error_is "usage: kallocctl vdev del NAME"
+run 2 vdev irq a b && error_is "usage: kallocctl vdev irq NAME"
+run 0 vdev help && grep -q "timer PERIOD" "$tmp/out" && ok
+
 # alloc's keywords: a policy name or number, an owner, hold; each once.
 run 2 alloc x 1K policy && error_is "\"policy\" needs a value; usage: kallocctl alloc $alloc"
 run 2 alloc x 1K policy bogus && error_is "unknown policy \"bogus\": expected $policies"
@@ -213,7 +232,8 @@ case $rc in
 		"alloc x 1K policy slab owner t hold" "read x" "write x data a" \
 		"check" "check x" "flush owner t" "policy" "policy set slab" \
 		"stats" "stats slab" "bench ops 1" "bench netlink count 1" \
-		"buffer"; do
+		"buffer" "vdev" "vdev add d" "vdev set d reset" "vdev irq d" \
+		"vdev dma d to-device b"; do
 		# shellcheck disable=SC2086
 		run 3 $args && error_is "$nofam"
 	done

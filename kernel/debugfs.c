@@ -10,9 +10,15 @@
  *             can make the module stop answering in time, e.g. to prove
  *             that kallocd's watchdog notices. A fatal signal ends the
  *             sleep.
+ *   vdev_dma_delay_ms
+ *             read-write, default 0: every virtual device transfer
+ *             submitted afterwards waits this long on the workqueue
+ *             before it copies, so that tests can delete, migrate or
+ *             submit while a transfer is in flight (vdev.c).
  *
- * debugfs is root's only, and so are these knobs (mode 0200). Nothing here
- * is needed in production: without debugfs the module works the same.
+ * debugfs is root's only, and so are these knobs (modes 0200 and 0600).
+ * Nothing here is needed in production: without debugfs the module works
+ * the same.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -22,6 +28,7 @@
 
 #include "debugfs.h"
 #include "table.h"
+#include "vdev.h"
 
 static struct dentry *kalloc_debugfs_dir;
 static u32 kalloc_stall_ms;
@@ -90,6 +97,8 @@ void kalloc_debugfs_init(void)
 			    &kalloc_corrupt_fops);
 	debugfs_create_u32("stall_ms", 0600, kalloc_debugfs_dir,
 			   &kalloc_stall_ms);
+	debugfs_create_u32("vdev_dma_delay_ms", 0600, kalloc_debugfs_dir,
+			   &kalloc_vdev_dma_delay_ms);
 }
 
 /* Waits for writers in progress (debugfs's file proxy), then removes. */

@@ -4,22 +4,27 @@
  * and stop.
  *
  * The module is the data plane of kalloc: it owns named kernel buffers
- * (table.c), each served by an allocator policy (arena.c), and lets
- * userspace manage them over the generic netlink family "kalloc"
- * (netlink.c and one nl_<object>.c per object). The contract is
- * include/uapi/linux/kalloc.h.
+ * (table.c), each served by an allocator policy (arena.c), and virtual
+ * devices (vdev.c) that move data between their windows and those
+ * buffers, and lets userspace manage them over the generic netlink family
+ * "kalloc" (netlink.c and one nl_<object>.c per object). The contract is
+ * include/uapi/linux/kalloc.h, and include/uapi/linux/kalloc_vdev.h for
+ * the devices.
  *
  * Load order: the parameters' checks (arena.c, perf.c, telemetry.c), the
  * table and its limits, the buffers named by names=/values=, the debugfs
- * knobs, the family, and last the telemetry clock, so that no request can
- * see a half-built module. Buffers created at load
- * exist before anyone can listen, so they are not announced. Any failure
- * frees what was built so far and fails the load with a pr_err() that
- * names the problem. Unload runs the other way round: telemetry stops
- * (no work sends any more), the family goes, so no request can race the
- * teardown, then every buffer, the perf rings and the arenas.
+ * knobs, the devices' workqueue, the family, and last the telemetry
+ * clock, so that no request can see a half-built module. Buffers created
+ * at load exist before anyone can listen, so they are not announced. Any
+ * failure frees what was built so far and fails the load with a pr_err()
+ * that names the problem. Unload runs the other way round: telemetry
+ * stops (no work sends any more), the family goes, so no request can race
+ * the teardown, then every device (its timer stopped and its transfer
+ * finished before its memory is freed; no device file can be open, as
+ * each holds a module reference), then every buffer, the perf rings and
+ * the arenas.
  *
- * Locking: see table.c for the lock order.
+ * Locking: see table.c and vdev.c for the lock order.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -34,6 +39,7 @@
 #include "perf.h"
 #include "table.h"
 #include "telemetry.h"
+#include "vdev.h"
 #include "../include/kalloc/name.h"
 
 #define KALLOC_MODULE_VERSION	"0.2.0"
@@ -171,16 +177,21 @@ static int __init kalloc_init(void)
 	if (err)
 		goto free_buffers;
 	kalloc_debugfs_init();
+	err = kalloc_vdev_init();
+	if (err)
+		goto remove_debugfs;
 	err = kalloc_nl_init();
 	if (err) {
 		pr_err("cannot register the generic netlink family: %d\n", err);
-		goto remove_debugfs;
+		goto stop_vdevs;
 	}
 	kalloc_telemetry_start();
 	pr_info("loaded, budget %lu bytes, %u buffers, policy %s\n", budget,
 		n_names, policy);
 	return 0;
 
+stop_vdevs:
+	kalloc_vdev_exit();
 remove_debugfs:
 	kalloc_debugfs_exit();
 free_buffers:
@@ -197,6 +208,7 @@ static void __exit kalloc_exit(void)
 
 	kalloc_telemetry_exit();
 	kalloc_nl_exit();
+	kalloc_vdev_exit();
 	kalloc_debugfs_exit();
 	kalloc_table_free_all(&count, &bytes);
 	kalloc_perf_exit();

@@ -52,6 +52,12 @@ static const struct kalloc_nl_request *const kalloc_nl_requests[] = {
 	&kalloc_nl_bench_run,
 	&kalloc_nl_stats_set,
 	&kalloc_nl_meminfo_get,
+	&kalloc_nl_vdev_new,
+	&kalloc_nl_vdev_get,
+	&kalloc_nl_vdev_del,
+	&kalloc_nl_vdev_set,
+	&kalloc_nl_vdev_irq,
+	&kalloc_nl_vdev_dma,
 	&kalloc_nl_buffer_set,
 };
 

@@ -50,6 +50,12 @@ extern const struct kalloc_nl_request kalloc_nl_stats_get;
 extern const struct kalloc_nl_request kalloc_nl_bench_run;
 extern const struct kalloc_nl_request kalloc_nl_stats_set;
 extern const struct kalloc_nl_request kalloc_nl_meminfo_get;
+extern const struct kalloc_nl_request kalloc_nl_vdev_new;
+extern const struct kalloc_nl_request kalloc_nl_vdev_get;
+extern const struct kalloc_nl_request kalloc_nl_vdev_del;
+extern const struct kalloc_nl_request kalloc_nl_vdev_set;
+extern const struct kalloc_nl_request kalloc_nl_vdev_irq;
+extern const struct kalloc_nl_request kalloc_nl_vdev_dma;
 
 struct kalloc_buffer;
 

@@ -280,6 +280,12 @@ static int kalloc_buffer_get_doit(struct sk_buff *skb, struct genl_info *info)
 static int kalloc_buffer_del_one(struct kalloc_buffer *buf,
 				 struct genl_info *info)
 {
+	/* A transfer holds it (vdev.c): refuse rather than wait. */
+	if (buf->busy) {
+		kalloc_nl_err(info->extack, NULL,
+			      "the buffer is in a DMA transfer (KALLOC_CMD_VDEV_DMA): try again when it ends");
+		return -EBUSY;
+	}
 	kalloc_buffer_destroy(buf, KALLOC_DEL_REQUEST);
 	return 0;
 }

@@ -15,16 +15,28 @@
  * every create and delete, lets a dump notice that the table changed
  * under it (NLM_F_DUMP_INTR).
  *
+ * A DMA transfer of a virtual device (vdev.c) holds its buffer from
+ * submission to completion (kalloc_buffer_hold(), busy count, table lock
+ * held). An explicit BUFFER_DEL of a held buffer is refused (EBUSY, in
+ * nl_buffer.c); every other deletion (its socket closed, a flush, unload)
+ * cannot be refused, so it takes the buffer out of the table at once and
+ * leaves it an orphan that the transfer's kalloc_buffer_release() frees.
+ * The copy itself runs under the table lock, so it never interleaves with
+ * a migration, a read, a write or a deletion of the buffer.
+ *
  * Lock order (outermost first):
  *
  *   1. genetlink's cb_lock (around every handler and dump), or the
  *      netlink notifier chain's rwsem (socket release), or debugfs
  *   2. kalloc_table.lock: this mutex guards the table, every buffer in it
- *      (its memory, contents and guards), the policies' arenas and live
- *      counters, and the active policy (arena.c). Readers, writers,
- *      migrations and deletions of a buffer all hold it, so each sees the
- *      buffer entirely before or entirely after a move. A mutex, because
- *      creating a buffer allocates and zeroes memory with GFP_KERNEL.
+ *      (its memory, contents, guards and busy count), the policies' arenas
+ *      and live counters, and the active policy (arena.c). Readers,
+ *      writers, migrations, deletions and DMA transfers of a buffer all
+ *      hold it, so each sees the buffer entirely before or entirely after
+ *      a move. A mutex, because creating a buffer allocates and zeroes
+ *      memory with GFP_KERNEL. vdev.c takes it inside its own device
+ *      table lock and a device's ctl_lock, and takes a device's register
+ *      spinlock inside it (vdev.c has the whole order).
  *   3. one policy instance's ka_lock (a spinlock, alloc/), inside which
  *      nothing sleeps
  *   4. the xarray's internal spinlock
@@ -320,10 +332,16 @@ u32 kalloc_buffer_check(struct kalloc_buffer *buf)
 	return buf->guards;
 }
 
+static void kalloc_buffer_free(struct kalloc_buffer *buf)
+{
+	kalloc_mem_free(&buf->mem, buf->size, buf->id);
+	kfree(buf);
+}
+
 /*
  * Lock held. Takes buf out of the table, tells the events group why
  * (reason 0: nobody, at unload), checks its guards one last time and
- * frees it.
+ * frees it, or, if a transfer holds it, leaves that to the transfer.
  */
 void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason)
 {
@@ -341,8 +359,26 @@ void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason)
 	kalloc_table_changed();
 	if (reason)
 		kalloc_table_event(buf, KALLOC_CMD_BUFFER_DEL, reason);
-	kalloc_mem_free(&buf->mem, buf->size, buf->id);
-	kfree(buf);
+	if (buf->busy) {
+		buf->orphan = true;
+		return;
+	}
+	kalloc_buffer_free(buf);
+}
+
+/* Lock held. A transfer starts using buf: it stays until released. */
+void kalloc_buffer_hold(struct kalloc_buffer *buf)
+{
+	lockdep_assert_held(&kalloc_table.lock);
+	buf->busy++;
+}
+
+/* Lock held. A transfer is done with buf; frees it if it was deleted. */
+void kalloc_buffer_release(struct kalloc_buffer *buf)
+{
+	lockdep_assert_held(&kalloc_table.lock);
+	if (!--buf->busy && buf->orphan)
+		kalloc_buffer_free(buf);
 }
 
 /*

@@ -19,6 +19,10 @@ struct kalloc_buffer {
 	u32 flags;			/* KALLOC_BUFFER_F_* */
 	u32 portid;			/* owning socket, with F_SOCKET */
 	u32 guards;			/* KALLOC_GUARD_* found damaged */
+	u32 busy;			/* DMA transfers holding it (vdev.c) */
+	bool orphan;			/* out of the table, freed at the last
+					 * kalloc_buffer_release()
+					 */
 	char name[KALLOC_NAME_MAX];
 	char owner[KALLOC_OWNER_MAX];	/* "" for none */
 };
@@ -63,6 +67,8 @@ struct kalloc_buffer *kalloc_buffer_find_id(u32 id);
 struct kalloc_buffer *kalloc_buffer_find_name(const char *name);
 struct kalloc_buffer *kalloc_buffer_next(unsigned long *id);
 void kalloc_buffer_destroy(struct kalloc_buffer *buf, u32 reason);
+void kalloc_buffer_hold(struct kalloc_buffer *buf);
+void kalloc_buffer_release(struct kalloc_buffer *buf);
 u32 kalloc_buffer_check(struct kalloc_buffer *buf);
 int kalloc_buffer_reshape(struct kalloc_buffer *buf, u64 size,
 			  unsigned int policy, struct kalloc_refusal *why);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/kalloc.h>
+#include <linux/kalloc_vdev.h>
 
 struct kalloc_err {
 	int code;		/* negative errno, 0 if none */
@@ -202,6 +203,56 @@ struct kalloc_bench {
 	struct kalloc_bench_result results[KALLOC_BENCH_RESULTS_MAX];
 };
 
+/* A virtual device as VDEV_GET describes it (one consistent snapshot). */
+struct kalloc_vdev_info {
+	uint32_t id;
+	char name[KALLOC_NAME_MAX];
+	char owner[KALLOC_OWNER_MAX];	/* "" when untagged */
+	uint32_t minor;
+	uint32_t size;			/* window bytes */
+	uint32_t open_files;
+	uint32_t status;		/* KALLOC_VDEV_STATUS_* */
+	uint32_t control;		/* KALLOC_VDEV_CONTROL_* */
+	uint64_t timer_ns;		/* 0: no period set */
+	uint64_t irq_count, irq_unacked;
+	uint64_t dma_completed, dma_failed;
+	/* The last transfer; dma_seq 0: none since creation or RESET. */
+	uint64_t dma_seq;
+	uint32_t dma_direction;		/* enum kalloc_vdev_dma_dir */
+	uint32_t dma_buffer;		/* buffer id */
+	uint64_t dma_offset;
+	uint32_t dma_dev_offset;
+	uint32_t dma_length;
+	uint32_t dma_bytes;
+	uint32_t dma_error;		/* positive errno, 0 if none */
+};
+
+/* What VDEV_NEW is to create. */
+struct kalloc_vdev_spec {
+	const char *name;
+	uint32_t size;		/* window bytes; 0: the kernel's default */
+	uint64_t timer_ns;	/* 0: no timer */
+	const char *owner;	/* NULL: untagged */
+};
+
+/* What VDEV_SET writes: control bits under mask, and/or a timer period. */
+struct kalloc_vdev_settings {
+	bool has_control;
+	uint32_t control, mask;
+	uint64_t timer_ns;	/* 0: leave the period */
+};
+
+/* One VDEV_DMA request. */
+struct kalloc_vdev_dma_spec {
+	const char *device;
+	uint32_t direction;	/* enum kalloc_vdev_dma_dir */
+	const char *buffer;	/* by name */
+	uint64_t offset;	/* in the buffer */
+	uint32_t dev_offset;	/* in the window */
+	uint32_t length;	/* 0: as much as fits */
+	bool wait;		/* reply when the transfer has ended */
+};
+
 /* Fills err (may be NULL) with code and a one-line message; returns code. */
 int kalloc_set_err(struct kalloc_err *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -303,6 +354,26 @@ int kalloc_policy_list(struct kalloc_nl *nl, struct kalloc_policy_info **v,
 int kalloc_policy_set(struct kalloc_nl *nl, uint32_t id, bool migrate,
 		      uint32_t from, struct kalloc_policy_change *out,
 		      struct kalloc_err *err);
+
+/* VDEV_NEW; out (may be NULL) describes the new device. */
+int kalloc_vdev_new(struct kalloc_nl *nl, const struct kalloc_vdev_spec *spec,
+		    struct kalloc_vdev_info *out, struct kalloc_err *err);
+int kalloc_vdev_del(struct kalloc_nl *nl, const char *name,
+		    struct kalloc_err *err);
+int kalloc_vdev_get(struct kalloc_nl *nl, const char *name,
+		    struct kalloc_vdev_info *out, struct kalloc_err *err);
+/* VDEV_GET as a dump: *v is malloc()ed, in creation order. */
+int kalloc_vdev_list(struct kalloc_nl *nl, struct kalloc_vdev_info **v,
+		     size_t *n, struct kalloc_err *err);
+/* VDEV_SET; out (may be NULL) describes the device afterwards. */
+int kalloc_vdev_set(struct kalloc_nl *nl, const char *name,
+		    const struct kalloc_vdev_settings *s,
+		    struct kalloc_vdev_info *out, struct kalloc_err *err);
+int kalloc_vdev_irq(struct kalloc_nl *nl, const char *name,
+		    struct kalloc_err *err);
+/* VDEV_DMA; out describes the device as the transfer started or ended. */
+int kalloc_vdev_dma(struct kalloc_nl *nl, const struct kalloc_vdev_dma_spec *d,
+		    struct kalloc_vdev_info *out, struct kalloc_err *err);
 
 /* STATS_GET; policy NULL: every policy. */
 int kalloc_stats_get(struct kalloc_nl *nl, const uint32_t *policy,

@@ -33,6 +33,12 @@ static const struct kalloc_obj_ops *const by_cmd[] = {
 	[KALLOC_CMD_STATS_SET]		= &kalloc_obj_stats,
 	[KALLOC_CMD_MEMINFO_GET]	= &kalloc_obj_meminfo,
 	[KALLOC_CMD_PERF]		= &kalloc_obj_perf,
+	[KALLOC_CMD_VDEV_NEW]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_GET]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_DEL]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_SET]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_IRQ]		= &kalloc_obj_vdev,
+	[KALLOC_CMD_VDEV_DMA]		= &kalloc_obj_vdev,
 	[KALLOC_CMD_BUFFER_SET]		= &kalloc_obj_buffer,
 };
 

@@ -8,7 +8,7 @@ pkgs=(
 	linux-headers-amd64 linux-image-amd64 linux-source-6.1 kmod
 	qemu-system-x86 busybox-static cpio xz-utils
 	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
-	sparse clang libclang-rt-14-dev valgrind gnuplot-nox
+	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 	libmicrohttpd-dev prometheus curl
 )

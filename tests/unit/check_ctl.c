@@ -13,6 +13,7 @@
 #include "buffer.h"
 #include "policy.h"
 #include "stats.h"
+#include "vdev.h"
 #include "check_run.h"
 
 #define ARGV(...)	((char *[]){ __VA_ARGS__, NULL })
@@ -340,6 +341,145 @@ START_TEST(bucket_labels)
 }
 END_TEST
 
+START_TEST(vdev_periods)
+{
+	uint64_t ns;
+
+	quiet();
+	ck_assert_int_eq(ctl_parse_period("1ms", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 1000000);
+	ck_assert_int_eq(ctl_parse_period("100us", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 100000);
+	ck_assert_int_eq(ctl_parse_period("2s", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 2000000000);
+	ck_assert_int_eq(ctl_parse_period("250000", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 250000);
+	ck_assert_int_eq(ctl_parse_period("7ns", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 7);
+	ck_assert_int_eq(ctl_parse_period("", &ns), EXIT_USAGE);
+	ck_assert_int_eq(ctl_parse_period("ms", &ns), EXIT_USAGE);
+	ck_assert_int_eq(ctl_parse_period("-1ms", &ns), EXIT_USAGE);
+	ck_assert_int_eq(ctl_parse_period("1 ms", &ns), EXIT_USAGE);
+	ck_assert_int_eq(ctl_parse_period("1h", &ns), EXIT_USAGE);
+	ck_assert_int_eq(ctl_parse_period("18446744073709551615s", &ns),
+			 EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(vdev_add_args)
+{
+	struct kalloc_vdev_spec s;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_vdev_add_parse, &s, "add", "d0"), EXIT_OK);
+	ck_assert_str_eq(s.name, "d0");
+	ck_assert_uint_eq(s.size, 0);
+	ck_assert_uint_eq(s.timer_ns, 0);
+	ck_assert_str_eq(s.owner, "user");
+	ck_assert_int_eq(CALL(ctl_vdev_add_parse, &s, "add", "d0", "timer",
+			      "1ms", "size", "64K", "owner", "kallocd"), EXIT_OK);
+	ck_assert_uint_eq(s.size, 65536);
+	ck_assert_uint_eq(s.timer_ns, 1000000);
+	ck_assert_str_eq(s.owner, "kallocd");
+	ck_assert_int_eq(CALL(ctl_vdev_add_parse, &s, "add"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_add_parse, &s, "add", "d0", "size", "0"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_add_parse, &s, "add", "d0", "size", "8G"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_add_parse, &s, "add", "d0", "timer"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_add_parse, &s, "add", "d0", "colour",
+			      "red"), EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(vdev_set_args)
+{
+	struct ctl_vdev_set_args a;
+	const struct kalloc_vdev_settings *s = &a.s;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_vdev_set_parse, &a, "set", "d0",
+			      "disable", "irq-enable"), EXIT_OK);
+	ck_assert_str_eq(a.name, "d0");
+	ck_assert(s->has_control);
+	ck_assert_uint_eq(s->mask, KALLOC_VDEV_CONTROL_ENABLE |
+			  KALLOC_VDEV_CONTROL_IRQ_ENABLE);
+	ck_assert_uint_eq(s->control, KALLOC_VDEV_CONTROL_IRQ_ENABLE);
+	ck_assert_uint_eq(s->timer_ns, 0);
+	ck_assert_int_eq(CALL(ctl_vdev_set_parse, &a, "set", "d0",
+			      "timer", "100us"), EXIT_OK);
+	ck_assert_uint_eq(s->mask, KALLOC_VDEV_CONTROL_TIMER_ENABLE);
+	ck_assert_uint_eq(s->control, KALLOC_VDEV_CONTROL_TIMER_ENABLE);
+	ck_assert_uint_eq(s->timer_ns, 100000);
+	ck_assert_int_eq(CALL(ctl_vdev_set_parse, &a, "set", "d0",
+			      "timer", "1ms", "timer", "off", "reset"), EXIT_OK);
+	ck_assert_uint_eq(s->mask, KALLOC_VDEV_CONTROL_TIMER_ENABLE |
+			  KALLOC_VDEV_CONTROL_RESET);
+	ck_assert_uint_eq(s->control, KALLOC_VDEV_CONTROL_RESET);
+	ck_assert_int_eq(CALL(ctl_vdev_set_parse, &a, "set", "d0"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_set_parse, &a, "set", "d0",
+			      "timer"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_set_parse, &a, "set", "d0",
+			      "turbo"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_set_parse, &a, "set", "d0",
+			      "timer", "soon"), EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(vdev_dma_args)
+{
+	struct kalloc_vdev_dma_spec d;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_vdev_dma_parse, &d, "dma", "d0", "from-device",
+			      "buf"), EXIT_OK);
+	ck_assert_str_eq(d.device, "d0");
+	ck_assert_str_eq(d.buffer, "buf");
+	ck_assert_uint_eq(d.direction, KALLOC_VDEV_DMA_FROM_DEVICE);
+	ck_assert(d.wait);
+	ck_assert_uint_eq(d.length, 0);
+	ck_assert_int_eq(CALL(ctl_vdev_dma_parse, &d, "dma", "d0", "to-device",
+			      "buf", "offset", "1K", "device-offset", "16",
+			      "length", "100", "nowait"), EXIT_OK);
+	ck_assert_uint_eq(d.direction, KALLOC_VDEV_DMA_TO_DEVICE);
+	ck_assert_uint_eq(d.offset, 1024);
+	ck_assert_uint_eq(d.dev_offset, 16);
+	ck_assert_uint_eq(d.length, 100);
+	ck_assert(!d.wait);
+	ck_assert_int_eq(CALL(ctl_vdev_dma_parse, &d, "dma", "d0", "from-device"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_dma_parse, &d, "dma", "d0", "upward",
+			      "buf"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_dma_parse, &d, "dma", "d0", "to-device",
+			      "buf", "length", "0"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_vdev_dma_parse, &d, "dma", "d0", "to-device",
+			      "buf", "device-offset", "5G"), EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(vdev_words)
+{
+	char buf[64];
+
+	ck_assert_str_eq(ctl_vdev_status_words(0, buf, sizeof(buf)), "-");
+	ck_assert_str_eq(ctl_vdev_status_words(KALLOC_VDEV_STATUS_READY |
+					       KALLOC_VDEV_STATUS_IRQ_PENDING,
+					       buf, sizeof(buf)),
+			 "ready,irq-pending");
+	ck_assert_str_eq(ctl_vdev_status_words(KALLOC_VDEV_STATUS_BUSY |
+					       KALLOC_VDEV_STATUS_DMA_ERROR,
+					       buf, sizeof(buf)),
+			 "busy,dma-error");
+	ck_assert_str_eq(ctl_vdev_control_words(KALLOC_VDEV_CONTROL_ENABLE |
+						KALLOC_VDEV_CONTROL_IRQ_ENABLE |
+						KALLOC_VDEV_CONTROL_TIMER_ENABLE,
+						buf, sizeof(buf)),
+			 "enable,irq-enable,timer");
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("ctl");
@@ -358,6 +498,11 @@ int main(void)
 	tcase_add_test(tc, bench_rows);
 	tcase_add_test(tc, percentiles);
 	tcase_add_test(tc, bucket_labels);
+	tcase_add_test(tc, vdev_periods);
+	tcase_add_test(tc, vdev_add_args);
+	tcase_add_test(tc, vdev_set_args);
+	tcase_add_test(tc, vdev_dma_args);
+	tcase_add_test(tc, vdev_words);
 	suite_add_tcase(s, tc);
 	return kalloc_check_run(s);
 }

@@ -687,6 +687,84 @@ START_TEST(bench_malformed)
 }
 END_TEST
 
+/* ---- vdev ------------------------------------------------------------- */
+
+static void vdev_reply(uint8_t cmd)
+{
+	reply(cmd);
+	str(KALLOC_VDEV_A_NAME, "dev0");
+	u32(KALLOC_VDEV_A_ID, 3);
+	u32(KALLOC_VDEV_A_MINOR, 124);
+	u32(KALLOC_VDEV_A_SIZE, 4096);
+	u32(KALLOC_VDEV_A_OPEN_FILES, 2);
+	u32(KALLOC_VDEV_A_STATUS, KALLOC_VDEV_STATUS_READY);
+	u32(KALLOC_VDEV_A_CONTROL, KALLOC_VDEV_CONTROL_ENABLE);
+	u64(KALLOC_VDEV_A_TIMER_NS, 1000000);
+	u64(KALLOC_VDEV_A_IRQ_COUNT, 1001);
+	u64(KALLOC_VDEV_A_IRQ_UNACKED, 1);
+	u64(KALLOC_VDEV_A_DMA_COMPLETED, 5);
+	u64(KALLOC_VDEV_A_DMA_FAILED, 1);
+}
+
+START_TEST(vdev_full)
+{
+	struct kalloc_vdev_info v;
+
+	vdev_reply(KALLOC_CMD_VDEV_DMA);
+	str(KALLOC_VDEV_A_OWNER, "kallocd");
+	u64(KALLOC_VDEV_A_DMA_SEQ, 6);
+	u32(KALLOC_VDEV_A_DMA_DIRECTION, KALLOC_VDEV_DMA_TO_DEVICE);
+	u32(KALLOC_VDEV_A_DMA_BUFFER, 9);
+	u64(KALLOC_VDEV_A_DMA_OFFSET, 1ULL << 33);
+	u32(KALLOC_VDEV_A_DMA_DEV_OFFSET, 16);
+	u32(KALLOC_VDEV_A_DMA_LENGTH, 100);
+	u32(KALLOC_VDEV_A_DMA_BYTES, 0);
+	u32(KALLOC_VDEV_A_DMA_ERROR, ENOENT);
+	ck_assert_int_eq(parse(&kalloc_obj_vdev, &v), 0);
+	ck_assert_str_eq(v.name, "dev0");
+	ck_assert_str_eq(v.owner, "kallocd");
+	ck_assert_uint_eq(v.id, 3);
+	ck_assert_uint_eq(v.minor, 124);
+	ck_assert_uint_eq(v.size, 4096);
+	ck_assert_uint_eq(v.open_files, 2);
+	ck_assert_uint_eq(v.status, KALLOC_VDEV_STATUS_READY);
+	ck_assert_uint_eq(v.control, KALLOC_VDEV_CONTROL_ENABLE);
+	ck_assert_uint_eq(v.timer_ns, 1000000);
+	ck_assert_uint_eq(v.irq_count, 1001);
+	ck_assert_uint_eq(v.irq_unacked, 1);
+	ck_assert_uint_eq(v.dma_completed, 5);
+	ck_assert_uint_eq(v.dma_failed, 1);
+	ck_assert_uint_eq(v.dma_seq, 6);
+	ck_assert_uint_eq(v.dma_direction, KALLOC_VDEV_DMA_TO_DEVICE);
+	ck_assert_uint_eq(v.dma_buffer, 9);
+	ck_assert_uint_eq(v.dma_offset, 1ULL << 33);
+	ck_assert_uint_eq(v.dma_dev_offset, 16);
+	ck_assert_uint_eq(v.dma_length, 100);
+	ck_assert_uint_eq(v.dma_error, ENOENT);
+}
+END_TEST
+
+START_TEST(vdev_minimal_and_malformed)
+{
+	struct kalloc_vdev_info v;
+
+	vdev_reply(KALLOC_CMD_VDEV_GET);
+	ck_assert_int_eq(parse(&kalloc_obj_vdev, &v), 0);
+	ck_assert_str_eq(v.owner, "");
+	ck_assert_uint_eq(v.dma_seq, 0);
+	reply(KALLOC_CMD_VDEV_GET);
+	str(KALLOC_VDEV_A_NAME, "dev0");
+	ck_assert_int_eq(parse(&kalloc_obj_vdev, &v), -EPROTO);
+	reply(KALLOC_CMD_VDEV_GET);
+	str(KALLOC_VDEV_A_NAME, "dev0");
+	u32(KALLOC_VDEV_A_SIZE, 4096);
+	u32(KALLOC_VDEV_A_CONTROL, 3);
+	/* too short for a u32 */
+	ck_assert_int_eq(nla_put_u16(msg, KALLOC_VDEV_A_STATUS, 1), 0);
+	ck_assert_int_eq(parse(&kalloc_obj_vdev, &v), -EPROTO);
+}
+END_TEST
+
 /* ---- dispatch --------------------------------------------------------- */
 
 START_TEST(objects_by_command)
@@ -706,6 +784,8 @@ START_TEST(objects_by_command)
 	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_MEMINFO_GET),
 			 &kalloc_obj_meminfo);
 	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_PERF), &kalloc_obj_perf);
+	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_VDEV_NEW), &kalloc_obj_vdev);
+	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_VDEV_DMA), &kalloc_obj_vdev);
 	ck_assert_ptr_null(kalloc_obj_of_cmd(KALLOC_CMD_UNSPEC));
 	ck_assert_ptr_null(kalloc_obj_of_cmd(KALLOC_CMD_MAX + 1));
 }
@@ -717,6 +797,7 @@ START_TEST(every_attribute_named)
 	static const struct kalloc_obj_ops *const all[] = {
 		&kalloc_obj_buffer, &kalloc_obj_policy, &kalloc_obj_stats,
 		&kalloc_obj_bench, &kalloc_obj_meminfo, &kalloc_obj_perf,
+		&kalloc_obj_vdev,
 	};
 	unsigned int i, t;
 
@@ -756,6 +837,8 @@ int main(void)
 	tcase_add_test(tc, bench_results);
 	tcase_add_test(tc, bench_perf_passes);
 	tcase_add_test(tc, bench_malformed);
+	tcase_add_test(tc, vdev_full);
+	tcase_add_test(tc, vdev_minimal_and_malformed);
 	tcase_add_test(tc, objects_by_command);
 	tcase_add_test(tc, every_attribute_named);
 	suite_add_tcase(s, tc);

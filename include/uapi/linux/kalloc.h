@@ -202,6 +202,8 @@
  *     EINVAL     neither or both of id and name were given
  *     ERANGE     the id is 0
  *     ENOENT     no buffer has that id or name
+ *     EBUSY      a virtual device's DMA transfer holds the buffer (see
+ *                KALLOC_CMD_VDEV_DMA); it can be deleted once that ends
  *
  * KALLOC_CMD_BUFFER_SET
  * ---------------------
@@ -220,6 +222,8 @@
  *   or entirely as it is now; the old memory is poisoned and freed. For
  *   the statistics this is a free in the old policy and an allocation in
  *   the new one. A request that changes nothing succeeds and moves nothing.
+ *   A virtual device's DMA transfer waiting on the buffer (VDEV_DMA) that
+ *   no longer fits it when it runs fails with ERANGE.
  *
  *   Reply: one KALLOC_CMD_BUFFER_SET message with the attributes of
  *   BUFFER_GET, then the ACK; when something changed, the same message goes
@@ -295,7 +299,11 @@
  *
  *   Reply: one KALLOC_CMD_BUFFER_FLUSH message with KALLOC_BUFFER_A_OWNER
  *   and KALLOC_BUFFER_A_COUNT (u32, the buffers deleted, possibly 0), then
- *   the ACK. Each deletion is notified with reason KALLOC_DEL_FLUSH.
+ *   the ACK. Each deletion is notified with reason KALLOC_DEL_FLUSH. A
+ *   buffer that a DMA transfer holds is deleted too: it leaves the table
+ *   at once, the transfer fails with ENOENT, and its memory is freed when
+ *   the transfer ends (the same happens when the owning socket of a
+ *   KALLOC_BUFFER_F_SOCKET buffer closes).
  *
  *   Errors: EPERM; EINVAL for a missing or malformed owner.
  *
@@ -528,6 +536,153 @@
  *     EINTR      the caller got a fatal signal
  *     ENOMEM     no memory for the workload or an instance
  *
+ * KALLOC_CMD_VDEV_NEW
+ * -------------------
+ *
+ *   Creates a virtual device: a misc device /dev/kalloc/NAME (mode 0600,
+ *   owner root) with registers, a data window, interrupts, a timer and a
+ *   DMA channel to kalloc buffers. <linux/kalloc_vdev.h> is its datasheet
+ *   and ioctl interface. Mutation.
+ *
+ *   KALLOC_VDEV_A_NAME:     string, required, the rule of buffer names
+ *   KALLOC_VDEV_A_SIZE:     u32, the window in bytes, 1 ..
+ *                           KALLOC_VDEV_WINDOW_MAX; default
+ *                           KALLOC_VDEV_WINDOW_DEFAULT
+ *   KALLOC_VDEV_A_OWNER:    string, an owner tag, as for buffers
+ *   KALLOC_VDEV_A_TIMER_NS: u64, a timer period (KALLOC_VDEV_TIMER_MIN_NS
+ *                           .. KALLOC_VDEV_TIMER_MAX_NS); the timer starts
+ *                           at once (TIMER_ENABLE is set)
+ *
+ *   The device starts with control ENABLE | IRQ_ENABLE (plus
+ *   TIMER_ENABLE with a period), a zeroed window and no interrupt.
+ *
+ *   Reply: one KALLOC_CMD_VDEV_NEW message with the attributes of
+ *   VDEV_GET, then the ACK.
+ *
+ *   Errors:
+ *     EPERM      the caller lacks CAP_NET_ADMIN
+ *     EINVAL     no name; a malformed name or owner
+ *     ERANGE     a window size of 0 or above KALLOC_VDEV_WINDOW_MAX; a
+ *                timer period out of range
+ *     EEXIST     a device of that name exists already
+ *     ENOSPC     the module holds KALLOC_VDEV_MAX devices already (cookie
+ *                KALLOC_COOKIE_MAX_VDEVS), or the kernel has no misc
+ *                device minor number left
+ *     ENOMEM     the kernel could not allocate the memory
+ *
+ * KALLOC_CMD_VDEV_GET
+ * -------------------
+ *
+ *   Describes devices. Open to every user. As a do, KALLOC_VDEV_A_NAME
+ *   (required) selects the device; as a dump (no attributes), one message
+ *   per device, in creation order. Each reply message carries one
+ *   consistent snapshot of the device's registers:
+ *     KALLOC_VDEV_A_NAME:          string
+ *     KALLOC_VDEV_A_ID:            u32, the device's id (never 0, not
+ *                                  reused at once), as in perf records
+ *     KALLOC_VDEV_A_OWNER:         string, only if the device has a tag
+ *     KALLOC_VDEV_A_MINOR:         u32, the misc device's minor number
+ *     KALLOC_VDEV_A_SIZE:          u32, the window in bytes
+ *     KALLOC_VDEV_A_OPEN_FILES:    u32, files open on the device
+ *     KALLOC_VDEV_A_STATUS:        u32, KALLOC_VDEV_STATUS_*
+ *     KALLOC_VDEV_A_CONTROL:       u32, KALLOC_VDEV_CONTROL_*
+ *     KALLOC_VDEV_A_TIMER_NS:      u64, the timer period; 0: none set
+ *     KALLOC_VDEV_A_IRQ_COUNT:     u64, interrupts raised since creation
+ *     KALLOC_VDEV_A_IRQ_UNACKED:   u64, interrupts since the last ACK_IRQ
+ *     KALLOC_VDEV_A_DMA_COMPLETED: u64, transfers that succeeded
+ *     KALLOC_VDEV_A_DMA_FAILED:    u64, transfers that failed
+ *   and, once a transfer was submitted (until a RESET), the last one's:
+ *     KALLOC_VDEV_A_DMA_SEQ:        u64, its number (1 for the first)
+ *     KALLOC_VDEV_A_DMA_DIRECTION:  u32, enum kalloc_vdev_dma_dir
+ *     KALLOC_VDEV_A_DMA_BUFFER:     u32, the buffer's id
+ *     KALLOC_VDEV_A_DMA_OFFSET:     u64, where in the buffer
+ *     KALLOC_VDEV_A_DMA_DEV_OFFSET: u32, where in the window
+ *     KALLOC_VDEV_A_DMA_LENGTH:     u32, bytes it was to move
+ *     KALLOC_VDEV_A_DMA_BYTES:      u32, bytes it moved (once ended)
+ *     KALLOC_VDEV_A_DMA_ERROR:      u32, 0 or the positive errno it
+ *                                   failed with
+ *
+ *   Errors: EINVAL without a name (do) or with one (dump); ENOENT no
+ *   device has that name.
+ *
+ * KALLOC_CMD_VDEV_DEL
+ * -------------------
+ *
+ *   Deletes a device. Mutation. KALLOC_VDEV_A_NAME, required. The device
+ *   node and the name go at once, even with files open: later operations
+ *   on them fail with ENODEV, pollers wake with EPOLLERR | EPOLLHUP, the
+ *   timer stops, a transfer in flight is finished first, and the memory
+ *   is freed when the last file closes. Reply: the ACK.
+ *
+ *   Errors: EPERM; EINVAL without a name; ENOENT no such device.
+ *
+ * KALLOC_CMD_VDEV_SET
+ * -------------------
+ *
+ *   Writes the control register and the timer period, as the SET_CONTROL
+ *   ioctl does. Mutation.
+ *
+ *   KALLOC_VDEV_A_NAME:         string, required
+ *   KALLOC_VDEV_A_CONTROL:      u32, KALLOC_VDEV_CONTROL_* values
+ *   KALLOC_VDEV_A_CONTROL_MASK: u32, the bits of CONTROL to write;
+ *                               default: every bit
+ *   KALLOC_VDEV_A_TIMER_NS:     u64, a new timer period
+ *
+ *   Reply: one KALLOC_CMD_VDEV_SET message with the attributes of
+ *   VDEV_GET (the new state), then the ACK.
+ *
+ *   Errors: EPERM; EINVAL no name, a MASK without CONTROL, unknown
+ *   control bits, TIMER_ENABLE without a period; ERANGE a period out of
+ *   range; EBUSY RESET while a transfer is in flight; ENOENT.
+ *
+ * KALLOC_CMD_VDEV_IRQ
+ * -------------------
+ *
+ *   Raises one interrupt, as the TRIGGER_IRQ ioctl does. Mutation.
+ *   KALLOC_VDEV_A_NAME, required. Reply: the ACK.
+ *
+ *   Errors: EPERM; EINVAL; ENOENT.
+ *
+ * KALLOC_CMD_VDEV_DMA
+ * -------------------
+ *
+ *   Starts a transfer, as the DMA_SUBMIT ioctl does. Mutation.
+ *
+ *   KALLOC_VDEV_A_NAME:           string, required
+ *   KALLOC_VDEV_A_DMA_DIRECTION:  u32, required, enum kalloc_vdev_dma_dir
+ *   KALLOC_VDEV_A_DMA_BUFFER:     u32, the buffer by id, or
+ *   KALLOC_VDEV_A_DMA_BUFFER_NAME: string, the buffer by name (exactly
+ *                                 one of the two)
+ *   KALLOC_VDEV_A_DMA_OFFSET:     u64, where in the buffer; default 0
+ *   KALLOC_VDEV_A_DMA_DEV_OFFSET: u32, where in the window; default 0
+ *   KALLOC_VDEV_A_DMA_LENGTH:     u32, bytes; default (or 0): as much as
+ *                                 fits in both
+ *   KALLOC_VDEV_A_DMA_WAIT:       flag, reply only when the transfer has
+ *                                 ended (at most 10 seconds)
+ *
+ *   Reply: one KALLOC_CMD_VDEV_DMA message with the attributes of
+ *   VDEV_GET: without WAIT as the transfer started (its DMA_SEQ), with
+ *   WAIT as it ended (DMA_BYTES, DMA_ERROR; a transfer started by someone
+ *   else in between would show instead: compare DMA_SEQ), then the ACK.
+ *
+ *   Errors:
+ *     EPERM      the caller lacks CAP_NET_ADMIN
+ *     EINVAL     no name or direction; both or neither buffer selectors
+ *     ERANGE     an unknown direction; an offset at or past the end of
+ *                the buffer (cookie KALLOC_COOKIE_BUFFER_SIZE) or the
+ *                window (KALLOC_COOKIE_WINDOW_SIZE); offset + length past
+ *                the end of either, or wrapping
+ *     ENOENT     no such device, or no such buffer
+ *     ENXIO      the device is not enabled (control ENABLE is clear)
+ *     EBUSY      a transfer is in flight on the device
+ *     EIO        the buffer's guards are damaged
+ *     ETIMEDOUT  WAIT: the transfer did not end within 10 seconds
+ *     EINTR      WAIT: the caller got a fatal signal
+ *
+ *   BUFFER_DEL of a buffer in a transfer fails with EBUSY ("the buffer is
+ *   in a DMA transfer"); see "DMA" in <linux/kalloc_vdev.h> for the
+ *   other ways a buffer can go during a transfer.
+ *
  * Notifications
  * -------------
  *
@@ -547,7 +702,19 @@
  *   - KALLOC_CMD_BUFFER_CHECK when damaged guards are first found on a
  *     buffer, with the attributes of a BUFFER_GET reply;
  *   - KALLOC_CMD_POLICY_SET after a POLICY_SET that changed something, with
- *     the attributes of its reply.
+ *     the attributes of its reply;
+ *   - KALLOC_CMD_VDEV_NEW after a device is created, KALLOC_CMD_VDEV_DEL
+ *     after it is deleted, KALLOC_CMD_VDEV_SET after its control register
+ *     or timer period is written (by VDEV_SET or the SET_CONTROL ioctl),
+ *     KALLOC_CMD_VDEV_IRQ after an interrupt is raised by VDEV_IRQ or the
+ *     TRIGGER_IRQ ioctl, and KALLOC_CMD_VDEV_DMA after a transfer ends,
+ *     each with the attributes of a VDEV_GET reply. Timer interrupts are
+ *     not announced one by one: a timer can raise 10,000 a second, from
+ *     hard interrupt context where no message can be allocated. They are
+ *     counted in KALLOC_VDEV_A_IRQ_COUNT of every VDEV_GET reply and of
+ *     every other device event; a listener that wants them polls the
+ *     device. Each other event is the result of one request, one system
+ *     call or one transfer, so their rate is the caller's.
  *   Buffers created at load (names=/values=) exist before the family is
  *   registered, so nobody can be listening: they are not announced. Module
  *   unload sends nothing: the family goes away first.
@@ -673,6 +840,12 @@ enum kalloc_cmd {
 	KALLOC_CMD_STATS_SET,
 	KALLOC_CMD_MEMINFO_GET,
 	KALLOC_CMD_PERF,		/* perf group messages only */
+	KALLOC_CMD_VDEV_NEW,
+	KALLOC_CMD_VDEV_GET,
+	KALLOC_CMD_VDEV_DEL,
+	KALLOC_CMD_VDEV_SET,
+	KALLOC_CMD_VDEV_IRQ,
+	KALLOC_CMD_VDEV_DMA,
 	KALLOC_CMD_BUFFER_SET,
 
 	__KALLOC_CMD_MAX,
@@ -914,8 +1087,13 @@ enum kalloc_perf_type {
 	KALLOC_PERF_CANARY,	/* damaged guards were found on a buffer */
 	KALLOC_PERF_BENCH_ALLOC,	/* a benchmark allocation (no buffer) */
 	KALLOC_PERF_BENCH_FREE,	/* a benchmark free (no buffer) */
-	KALLOC_PERF_DMA,	/* a virtual device DMA transfer completed */
-	KALLOC_PERF_IRQ,	/* a virtual device raised an interrupt */
+	KALLOC_PERF_DMA,	/* a virtual device DMA transfer ended; bytes:
+				 * moved (0 if it failed); latency: from
+				 * submission to the end
+				 */
+	KALLOC_PERF_IRQ,	/* a virtual device raised interrupts; bytes:
+				 * how many (a late timer raises several)
+				 */
 
 	__KALLOC_PERF_MAX,
 	KALLOC_PERF_MAX = __KALLOC_PERF_MAX - 1
@@ -985,6 +1163,40 @@ enum kalloc_bench_result_attr {
 	KALLOC_BENCH_R_MAX = __KALLOC_BENCH_R_MAX - 1
 };
 
+/* Virtual devices (KALLOC_CMD_VDEV_*); registers in <linux/kalloc_vdev.h>. */
+enum kalloc_vdev_attr {
+	KALLOC_VDEV_A_UNSPEC,
+
+	KALLOC_VDEV_A_NAME,		/* string */
+	KALLOC_VDEV_A_OWNER,		/* string */
+	KALLOC_VDEV_A_SIZE,		/* u32, window bytes */
+	KALLOC_VDEV_A_MINOR,		/* u32, reply only */
+	KALLOC_VDEV_A_OPEN_FILES,	/* u32, reply only */
+	KALLOC_VDEV_A_STATUS,		/* u32, KALLOC_VDEV_STATUS_*, reply only */
+	KALLOC_VDEV_A_CONTROL,		/* u32, KALLOC_VDEV_CONTROL_* */
+	KALLOC_VDEV_A_CONTROL_MASK,	/* u32, VDEV_SET only */
+	KALLOC_VDEV_A_TIMER_NS,		/* u64 */
+	KALLOC_VDEV_A_IRQ_COUNT,	/* u64, reply only */
+	KALLOC_VDEV_A_IRQ_UNACKED,	/* u64, reply only */
+	KALLOC_VDEV_A_DMA_COMPLETED,	/* u64, reply only */
+	KALLOC_VDEV_A_DMA_FAILED,	/* u64, reply only */
+	KALLOC_VDEV_A_DMA_SEQ,		/* u64, reply only */
+	KALLOC_VDEV_A_DMA_DIRECTION,	/* u32, enum kalloc_vdev_dma_dir */
+	KALLOC_VDEV_A_DMA_BUFFER,	/* u32, a buffer id */
+	KALLOC_VDEV_A_DMA_BUFFER_NAME,	/* string, VDEV_DMA only */
+	KALLOC_VDEV_A_DMA_OFFSET,	/* u64, in the buffer */
+	KALLOC_VDEV_A_DMA_DEV_OFFSET,	/* u32, in the window */
+	KALLOC_VDEV_A_DMA_LENGTH,	/* u32 */
+	KALLOC_VDEV_A_DMA_BYTES,	/* u32, reply only */
+	KALLOC_VDEV_A_DMA_ERROR,	/* u32, a positive errno, reply only */
+	KALLOC_VDEV_A_DMA_WAIT,		/* flag, VDEV_DMA only */
+	KALLOC_VDEV_A_PAD,
+	KALLOC_VDEV_A_ID,		/* u32, reply only */
+
+	__KALLOC_VDEV_A_MAX,
+	KALLOC_VDEV_A_MAX = __KALLOC_VDEV_A_MAX - 1
+};
+
 /* What the numbers of a struct kalloc_cookie mean. */
 enum kalloc_cookie_kind {
 	KALLOC_COOKIE_UNSPEC,
@@ -997,6 +1209,10 @@ enum kalloc_cookie_kind {
 	KALLOC_COOKIE_LARGEST,
 	/* a: the buffer's size */
 	KALLOC_COOKIE_BUFFER_SIZE,
+	/* a: the device's window size */
+	KALLOC_COOKIE_WINDOW_SIZE,
+	/* a: KALLOC_VDEV_MAX, the most devices the module holds */
+	KALLOC_COOKIE_MAX_VDEVS,
 
 	__KALLOC_COOKIE_MAX,
 	KALLOC_COOKIE_MAX = __KALLOC_COOKIE_MAX - 1

@@ -78,6 +78,7 @@ refused "kallocctl plan diff     # exit 4: there are changes"
 show "systemctl start kallocd"
 show "systemctl status kallocd --no-pager --lines=0"
 show "kallocctl list"
+show "kallocctl vdev show nic0"
 show "kallocctl policy"
 show "kallocctl plan diff       # exit 0: the kernel holds the plan"
 

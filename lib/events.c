@@ -330,6 +330,16 @@ static int decode(struct kalloc_events *ev, struct nlmsghdr *nlh,
 			    g->cmd == KALLOC_CMD_BUFFER_DEL ? KALLOC_EVENT_BUFFER_DEL :
 							      KALLOC_EVENT_BUFFER_CHECK;
 		return decode_obj(&kalloc_obj_buffer, nlh, &out->buffer, err);
+	case KALLOC_CMD_BUFFER_SET:
+		out->type = KALLOC_EVENT_BUFFER_SET;
+		return decode_obj(&kalloc_obj_buffer, nlh, &out->buffer, err);
+	case KALLOC_CMD_VDEV_NEW:
+	case KALLOC_CMD_VDEV_DEL:
+	case KALLOC_CMD_VDEV_SET:
+	case KALLOC_CMD_VDEV_IRQ:
+	case KALLOC_CMD_VDEV_DMA:
+		out->type = KALLOC_EVENT_VDEV;
+		return decode_obj(&kalloc_obj_vdev, nlh, &out->vdev, err);
 	case KALLOC_CMD_POLICY_SET:
 		out->type = KALLOC_EVENT_POLICY_SET;
 		return decode_obj(&kalloc_obj_policy_set, nlh, &out->policy, err);

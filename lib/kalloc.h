@@ -459,6 +459,8 @@ enum kalloc_event_type {
 	KALLOC_EVENT_PERF,		/* perf: a batch of one CPU's records */
 	KALLOC_EVENT_OVERRUN,		/* the socket overran: messages lost */
 	KALLOC_EVENT_OTHER,		/* a command this library does not know */
+	KALLOC_EVENT_BUFFER_SET,	/* buffer: resized or moved */
+	KALLOC_EVENT_VDEV,		/* vdev: cmd says which (VDEV_NEW, ...) */
 };
 
 /* Records one CPU lost: seqs first_seq .. first_seq + count - 1. */
@@ -501,6 +503,7 @@ struct kalloc_event {
 	const char *group;	/* the group it came to; NULL for an overrun */
 	union {
 		struct kalloc_buffer_info buffer;	/* BUFFER_* */
+		struct kalloc_vdev_info vdev;		/* VDEV */
 		struct kalloc_policy_change policy;	/* POLICY_SET */
 		const struct kalloc_stats *stats;	/* STATS */
 		struct kalloc_perf_batch perf;		/* PERF */

@@ -123,6 +123,56 @@ START_TEST(buffer_new_and_del)
 }
 END_TEST
 
+START_TEST(buffer_set_event)
+{
+	struct kalloc_event e;
+
+	buffer_message(KALLOC_CMD_BUFFER_SET, 5, "grown");
+	feed(GRP_EVENTS);
+	ck_assert_int_eq(recv_one(&e), 1);
+	ck_assert_int_eq(e.type, KALLOC_EVENT_BUFFER_SET);
+	ck_assert_uint_eq(e.cmd, KALLOC_CMD_BUFFER_SET);
+	ck_assert_uint_eq(e.buffer.id, 5);
+	ck_assert_str_eq(e.buffer.name, "grown");
+}
+END_TEST
+
+START_TEST(vdev_events)
+{
+	static const uint8_t cmds[] = {
+		KALLOC_CMD_VDEV_NEW, KALLOC_CMD_VDEV_SET, KALLOC_CMD_VDEV_IRQ,
+		KALLOC_CMD_VDEV_DMA, KALLOC_CMD_VDEV_DEL,
+	};
+	struct kalloc_event e;
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds); i++) {
+		message(cmds[i]);
+		u32(KALLOC_VDEV_A_ID, 2);
+		str(KALLOC_VDEV_A_NAME, "dev0");
+		u32(KALLOC_VDEV_A_MINOR, 120);
+		u32(KALLOC_VDEV_A_SIZE, 4096);
+		u32(KALLOC_VDEV_A_STATUS, KALLOC_VDEV_STATUS_READY);
+		u32(KALLOC_VDEV_A_CONTROL, KALLOC_VDEV_CONTROL_ENABLE);
+		u64(KALLOC_VDEV_A_IRQ_COUNT, i);
+		feed(GRP_EVENTS);
+		ck_assert_int_eq(recv_one(&e), 1);
+		ck_assert_int_eq(e.type, KALLOC_EVENT_VDEV);
+		ck_assert_uint_eq(e.cmd, cmds[i]);
+		ck_assert_str_eq(e.vdev.name, "dev0");
+		ck_assert_uint_eq(e.vdev.id, 2);
+		ck_assert_uint_eq(e.vdev.size, 4096);
+		ck_assert_uint_eq(e.vdev.irq_count, i);
+	}
+	/* A device event without its name is malformed, and skipped. */
+	message(KALLOC_CMD_VDEV_IRQ);
+	u32(KALLOC_VDEV_A_ID, 2);
+	feed(GRP_EVENTS);
+	ck_assert_int_eq(recv_one(&e), -EPROTO);
+	ck_assert_int_eq(recv_one(&e), 0);
+}
+END_TEST
+
 START_TEST(policy_set_event)
 {
 	struct kalloc_event e;
@@ -519,6 +569,8 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, buffer_new_and_del);
+	tcase_add_test(tc, buffer_set_event);
+	tcase_add_test(tc, vdev_events);
 	tcase_add_test(tc, policy_set_event);
 	tcase_add_test(tc, several_messages_one_datagram);
 	tcase_add_test(tc, malformed_is_skipped);

@@ -4,10 +4,13 @@
  * groups through libkalloc's subscription API (lib/events.c), on one
  * socket in the daemon's loop.
  *
- *   BUFFER_NEW, _DEL, _SET     a drift check: was it one of kallocd's
- *                              objects, or a planned name? (kallocd's own
+ *   BUFFER_NEW, _DEL, _SET     a drift check when it was one of kallocd's
+ *                              objects, or another owner's deletion while
+ *                              a planned name is a conflict (kallocd's own
  *                              changes come back here too; a check that
  *                              finds the plan in place changes nothing)
+ *   VDEV_NEW, _DEL, _SET       the same for devices; VDEV_IRQ and _DMA
+ *                              are ignored (they change no setting)
  *   POLICY_SET                 logged; not drift ("policy active" is an
  *                              apply-time setting, and rules switch it)
  *   STATS                      the rules and the metrics, every interval
@@ -38,8 +41,13 @@ static void on_buffer(struct kallocd *kd, const struct kalloc_event *e)
 				.action = "event" };
 	const char *why = kalloc_del_reason_name(e->buffer.reason);
 
-	if (strcmp(e->buffer.owner, KALLOC_PLAN_OWNER))
+	if (strcmp(e->buffer.owner, KALLOC_PLAN_OWNER)) {
+		/* Another owner's buffer matters only when its deletion frees
+		 * a planned name that was a conflict. */
+		if (e->type == KALLOC_EVENT_BUFFER_DEL && kd->conflicts)
+			kd->drift_pending = true;
 		return;
+	}
 	if (e->type == KALLOC_EVENT_BUFFER_DEL &&
 	    e->buffer.reason != KALLOC_DEL_REQUEST)
 		kd_log_ctx(LOG_NOTICE, &lc, "buffer %s deleted (%s)",
@@ -47,12 +55,30 @@ static void on_buffer(struct kallocd *kd, const struct kalloc_event *e)
 	kd->drift_pending = true;
 }
 
+/*
+ * A device event: kallocd's devices' creation, deletion and settings are
+ * drift to check; interrupts and transfers (VDEV_IRQ, VDEV_DMA) are their
+ * users' business and change nothing the plan says.
+ */
+static void on_vdev(struct kallocd *kd, const struct kalloc_event *e)
+{
+	if (e->cmd == KALLOC_CMD_VDEV_IRQ || e->cmd == KALLOC_CMD_VDEV_DMA)
+		return;
+	if (!strcmp(e->vdev.owner, KALLOC_PLAN_OWNER) ||
+	    (e->cmd == KALLOC_CMD_VDEV_DEL && kd->conflicts))
+		kd->drift_pending = true;
+}
+
 static void on_event(struct kallocd *kd, const struct kalloc_event *e)
 {
 	switch (e->type) {
 	case KALLOC_EVENT_BUFFER_NEW:
 	case KALLOC_EVENT_BUFFER_DEL:
+	case KALLOC_EVENT_BUFFER_SET:
 		on_buffer(kd, e);
+		break;
+	case KALLOC_EVENT_VDEV:
+		on_vdev(kd, e);
 		break;
 	case KALLOC_EVENT_POLICY_SET:
 		kd_log(LOG_INFO, "the active policy is now %s",
@@ -64,9 +90,8 @@ static void on_event(struct kallocd *kd, const struct kalloc_event *e)
 		kd_rules_sample(kd, &kd->stats, kd_now_ms());
 		break;
 	case KALLOC_EVENT_OTHER:
-		/* A command the event decoder does not name (BUFFER_SET, a
-		 * device's): whether it touched kallocd's objects, a drift
-		 * check tells. */
+		/* A newer module's command: a drift check tells whether it
+		 * touched kallocd's objects. */
 		kd->drift_pending = true;
 		break;
 	case KALLOC_EVENT_OVERRUN:

@@ -153,6 +153,11 @@ buffer_field() {
 		jq -r --arg n "$1" --arg f "$2" '.[] | select(.name == $n) | .[$f]'
 }
 
+# vdev_field NAME FIELD: that field of the named device, or nothing.
+vdev_field() {
+	kallocctl -j vdev show | jq -r --arg n "$1" --arg f "$2" '.[] | select(.name == $n) | .[$f]'
+}
+
 has_buffer() {
 	[ -n "$(buffer_field "$1" name)" ]
 }

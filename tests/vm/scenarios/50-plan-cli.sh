@@ -117,9 +117,6 @@ assert_eq "$(kallocctl -j list | jq '[.[] | select(.owner == "kallocd")] | lengt
 assert_eq "$(grep -c '^+ buffer' "$T/o1" "$T/o2" | awk -F: '{ s += $2 } END { print s }')" 40 "creations between both"
 
 step "virtual devices: created with owner kallocd, control bits as planned"
-vdev_field() {
-	kallocctl -j vdev show | jq -r --arg n "$1" --arg f "$2" '.[] | select(.name == $n) | .[$f]'
-}
 printf 'vdev nic0 size 8K timer 50ms enable irq-enable\nvdev quiet0\n' > "$T/v.plan"
 run kallocctl plan diff "$T/v.plan"
 assert_eq "$rc" 4 "diff of the devices"

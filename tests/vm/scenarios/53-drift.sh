@@ -3,12 +3,23 @@
 # Drift: a planned buffer deleted by hand comes back, and the journal has
 # it under KALLOC_BUFFER=web0; a buffer tagged kallocd that the plan lacks
 # goes; another owner's buffer of a planned name is reported and left
-# alone; with "drift report" kallocd only logs.
+# alone; with "drift report" kallocd only logs; after the kernel drops
+# events (ENOBUFS) kallocd resynchronises.
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 
+# socket_drops PID: messages the kernel dropped for PID's netlink sockets
+# (the Drops column of /proc/net/netlink, by socket inode).
+socket_drops() {
+	local inodes
+
+	inodes=$(find "/proc/$1/fd" -lname 'socket:*' -printf '%l\n' | tr -dc '0-9\n' | paste -sd,)
+	awk -v want="$inodes" 'BEGIN { n = split(want, v, ","); for (i = 1; i <= n; i++) s[v[i]] = 1 }
+		NR > 1 && ($10 in s) { d += $9 } END { print d + 0 }' /proc/net/netlink
+}
+
 fresh_plan
-printf 'alloc web0 4K\nalloc web1 8K\nalloc taken 1K\n' > "$PLAN_D/10.plan"
+printf 'alloc web0 4K\nalloc web1 8K\nalloc taken 1K\nvdev kd0 size 4K enable\n' > "$PLAN_D/10.plan"
 expect_ok kallocctl alloc taken 1K owner someone
 expect_ok systemctl start kallocd
 assert_eq "$(owned_by kallocd)" "web0:4096 web1:8192" "kallocd's buffers"
@@ -40,12 +51,44 @@ web1_is_8k() {
 poll 20 web1_is_8k || fail "web1 was not resized back"
 assert_eq "$(buffer_field web1 id)" "$id" "web1's id"
 
+step "a policy move by hand is undone in place"
+planned=$(buffer_field web1 policy)
+other=slab
+[ "$planned" != slab ] || other=buddy
+expect_ok kallocctl set web1 policy "$other"
+web1_back() {
+	[ "$(buffer_field web1 policy)" = "$planned" ]
+}
+poll 20 web1_back || fail "web1 was not moved back to $planned"
+assert_eq "$(buffer_field web1 id)" "$id" "web1's id"
+
+step "a planned device deleted by hand comes back; one reconfigured is set back"
+assert_eq "$(vdev_field kd0 owner)" kallocd "kd0's owner"
+expect_ok kallocctl vdev del kd0
+kd0_back() {
+	[ "$(vdev_field kd0 owner)" = kallocd ]
+}
+poll 20 kd0_back || fail "kd0 did not come back: $(kd_journal)"
+assert_eq "$(vdev_field kd0 control)" 1 "kd0's control (enable)"
+expect_ok kallocctl vdev set kd0 irq-enable
+kd0_enabled_only() {
+	[ "$(vdev_field kd0 control)" = 1 ]
+}
+poll 20 kd0_enabled_only || fail "kd0's control stayed $(vdev_field kd0 control)"
+
 step "a stranger tagged kallocd (not planned) goes"
 expect_ok kallocctl alloc stray 2K owner kallocd
 poll 20 no_buffer stray || fail "stray was not deleted"
 assert_eq "$(owned_by kallocd)" "web0:4096 web1:8192" "kallocd's buffers"
 expect_ok kallocctl plan status
 assert_contains "$out" "drift_repairs"
+
+step "another owner frees a planned name: kallocd creates it"
+expect_ok kallocctl free taken
+poll 20 has_buffer taken || fail "taken was not created once free"
+assert_eq "$(buffer_field taken owner)" kallocd "taken's owner"
+assert_eq "$(owned_by someone)" "" "someone's buffers"
+kd_wait_status "0 conflicts"
 
 step "drift report: only logged"
 printf 'drift report\n' > "$PLAN_D/00-drift.plan"
@@ -59,4 +102,27 @@ no_buffer web1 || fail "web1 came back under drift report"
 rm "$PLAN_D/00-drift.plan"
 expect_ok systemctl reload kallocd
 has_buffer web1 || fail "web1 did not come back after the reload"
+
+step "events lost (ENOBUFS): a resync finds what they said"
+# kallocd is stopped while another owner's buffers (bench netlink's,
+# tagged "bench", which kallocd's event filter ignores) flood the events
+# group until the kernel drops messages for its socket; web0's deletion
+# comes after that, so only the dump after ENOBUFS can find it.
+pid=$(kd_pid)
+resyncs0=$(kallocctl -j plan status | jq .counters.resyncs)
+kd_since
+kill -STOP "$pid"
+for _ in 1 2 3 4; do
+	[ "$(socket_drops "$pid")" -gt 0 ] && break
+	run kallocctl bench netlink count 4000
+done
+drops=$(socket_drops "$pid")
+expect_ok kallocctl free web0
+kill -CONT "$pid"
+echo "messages dropped for kallocd: $drops"
+[ "$drops" -gt 0 ] || fail "the flood never overran kallocd's socket"
+poll 20 has_buffer web0 || fail "web0 did not come back after the resync: $(kd_journal)"
+kd_journal_has "events lost (ENOBUFS): resynchronising" || fail "no resync logged: $(kd_journal)"
+resyncs=$(kallocctl -j plan status | jq .counters.resyncs)
+[ "$resyncs" -gt "$resyncs0" ] || fail "resyncs $resyncs0 -> $resyncs"
 systemctl stop kallocd

@@ -12,8 +12,9 @@
  * and then sees what it did, and the other way round.
  *
  * Drift is a change to kallocd's objects that kallocd did not make: a
- * planned buffer deleted, resized or moved by someone else, or an object
- * tagged "kallocd" that the plan does not have. A drift check is a
+ * planned buffer deleted, resized or moved by someone else, a planned
+ * device deleted or reconfigured, or an object tagged "kallocd" that the
+ * plan does not have. A drift check is a
  * reconcile without the settings ("policy active" is set at apply time
  * only, so that a rule's policy switch is not undone as drift); with
  * "drift report" it only logs what it would change.

@@ -19,7 +19,8 @@ socket_drops() {
 }
 
 fresh_plan
-printf 'alloc web0 4K\nalloc web1 8K\nalloc taken 1K\nvdev kd0 size 4K enable\n' > "$PLAN_D/10.plan"
+# web1 names its policy: a buffer that names none is never moved back.
+printf 'alloc web0 4K\nbuffer web1 size 8K policy buddy\nalloc taken 1K\nvdev kd0 size 4K enable\n' > "$PLAN_D/10.plan"
 expect_ok kallocctl alloc taken 1K owner someone
 expect_ok systemctl start kallocd
 assert_eq "$(owned_by kallocd)" "web0:4096 web1:8192" "kallocd's buffers"
@@ -52,14 +53,12 @@ poll 20 web1_is_8k || fail "web1 was not resized back"
 assert_eq "$(buffer_field web1 id)" "$id" "web1's id"
 
 step "a policy move by hand is undone in place"
-planned=$(buffer_field web1 policy)
-other=slab
-[ "$planned" != slab ] || other=buddy
-expect_ok kallocctl set web1 policy "$other"
+assert_eq "$(buffer_field web1 policy)" buddy "web1's planned policy"
+expect_ok kallocctl set web1 policy slab
 web1_back() {
-	[ "$(buffer_field web1 policy)" = "$planned" ]
+	[ "$(buffer_field web1 policy)" = buddy ]
 }
-poll 20 web1_back || fail "web1 was not moved back to $planned"
+poll 20 web1_back || fail "web1 was not moved back to buddy"
 assert_eq "$(buffer_field web1 id)" "$id" "web1's id"
 
 step "a planned device deleted by hand comes back; one reconfigured is set back"
@@ -95,7 +94,7 @@ printf 'drift report\n' > "$PLAN_D/00-drift.plan"
 expect_ok systemctl reload kallocd
 kd_since
 expect_ok kallocctl free web1
-poll 10 kd_journal_has "drift: + buffer web1 size 8K (drift report: not repaired)" ||
+poll 10 kd_journal_has "drift: + buffer web1 size 8K policy buddy (drift report: not repaired)" ||
 	fail "drift not reported: $(kd_journal)"
 sleep 2
 no_buffer web1 || fail "web1 came back under drift report"

@@ -29,6 +29,7 @@
 #include "json_print.h"
 #include "meminfo.h"
 #include "monitor.h"
+#include "plan_cmd.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -59,6 +60,7 @@ static const struct command commands[] = {
 	{ "policy", &ctl_policy, NULL },
 	{ "stats", &ctl_stats, NULL },
 	{ "bench", &ctl_bench, NULL },
+	{ "plan", &ctl_plan, NULL },
 	{ "vdev", &ctl_vdev, NULL },
 	{ "help", NULL, NULL },
 };

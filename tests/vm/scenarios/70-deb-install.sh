@@ -143,7 +143,8 @@ assert_eq "$out" active "kallocd state after start"
 expect_ok systemctl show -p MainPID --value kallocd
 assert_eq "$(readlink "/proc/$out/exe")" /usr/sbin/kallocd "kallocd's executable"
 expect_ok kallocctl list
-want=$(sed -n 's/^alloc[[:space:]]\{1,\}\([^[:space:]]*\).*/\1/p' "$plan" | sort | tr '\n' ' ')
+# Its buffers: "buffer NAME ..." statements and the older "alloc NAME SIZE".
+want=$(sed -En 's/^(buffer|alloc)[[:space:]]+([^[:space:]]+).*/\2/p' "$plan" | sort | tr '\n' ' ')
 [ -n "$want" ] || fail "the example plan asks for no buffer"
 got=$(kallocctl -j list | jq -r '.[].name' | sort | tr '\n' ' ')
 assert_eq "$got" "$want" "buffers after start (the example plan's)"

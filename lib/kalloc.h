@@ -329,7 +329,7 @@ int kalloc_buffer_write_range(struct kalloc_nl *nl, const char *name,
 int kalloc_parse_size(const char *s, uint64_t *out);
 /* A plain decimal number of at most max: 0, -EINVAL or -ERANGE. */
 int kalloc_parse_uint(const char *s, uint64_t max, uint64_t *out);
-/* Formats bytes as "1024", "4K", "1.5M" into buf. */
+/* Formats bytes exactly, in a form kalloc_parse_size takes back: "1000", "4K", "1536K". */
 const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len);
 
 /* 0 if name is a valid buffer name (see the uapi header), else -EINVAL/-ERANGE. */

@@ -16,9 +16,11 @@
  * -EINVAL; a well-formed value that does not fit in 64 bits, digits or
  * digits times unit, is -ERANGE.
  *
- * Formatting goes the other way with the same units: exact multiples print
- * as integers ("4K"), others with one rounded decimal below ten units
- * ("1.5M") and as rounded integers above ("100M"), the way du -h does.
+ * Formatting goes the other way, exactly: the largest unit that divides
+ * the value ("4K", "1536K", "3G"), else plain bytes ("1000", "1537").
+ * Never rounded, so whatever kallocctl prints as a size, alloc and set
+ * accept back as the same number of bytes (du -h's "1.5M" would not even
+ * parse).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -86,31 +88,16 @@ int kalloc_parse_size(const char *s, uint64_t *out)
 const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len)
 {
 	int i = -1;
-	uint64_t unit = 1, tenths;
 
-	while (i + 1 < (int)sizeof(units) - 1 && bytes >= (unit << 10)) {
-		unit <<= 10;
+	/* The largest unit that divides bytes exactly; none for 0. */
+	while (bytes && i + 1 < (int)sizeof(units) - 1 &&
+	       bytes % (1ULL << (10 * (i + 2))) == 0)
 		i++;
-	}
-	if (i < 0) {
+	if (i < 0)
 		snprintf(buf, len, "%" PRIu64, bytes);
-		return buf;
-	}
-	if (bytes % unit == 0) {
-		snprintf(buf, len, "%" PRIu64 "%c", bytes / unit, units[i]);
-		return buf;
-	}
-	/* Rounded tenths of the unit; bytes < 1024 * unit, so no overflow. */
-	tenths = (bytes / unit) * 10 + ((bytes % unit) * 10 + unit / 2) / unit;
-	if (tenths >= 10240 && i + 1 < (int)sizeof(units) - 1) {
-		/* 1023.95K and up round to 1.0M, not "1024K". */
-		snprintf(buf, len, "1.0%c", units[i + 1]);
-	} else if (tenths < 100) {
-		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c",
-			 tenths / 10, tenths % 10, units[i]);
-	} else {
-		snprintf(buf, len, "%" PRIu64 "%c", (tenths + 5) / 10, units[i]);
-	}
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", bytes >> (10 * (i + 1)),
+			 units[i]);
 	return buf;
 }
 

@@ -23,6 +23,9 @@ export KVER KDIR
 PREFIX ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
+# Where bash-completion loads completions from, whatever PREFIX is.
+BASHCOMPDIR ?= $(shell pkg-config --variable=completionsdir bash-completion 2>/dev/null || \
+	echo /usr/share/bash-completion/completions)
 
 USER_DIRS := lib plan ctl agentd examples
 
@@ -64,6 +67,8 @@ install: all
 	install -m 0644 man/kallocctl.8 man/kallocd.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man4
 	install -m 0644 man/kalloc-vdev.4 $(DESTDIR)$(PREFIX)/share/man/man4/
+	install -d $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 completion/kallocctl $(DESTDIR)$(BASHCOMPDIR)/kallocctl
 
 # The README's test command: every test there is.
 check: deps
@@ -76,6 +81,8 @@ check: deps
 
 unit: lib plan ctl
 	$(MAKE) -C tests/unit check
+	completion/test-completion.sh ctl/kallocctl
+	tests/schema-check.sh ctl/kallocctl
 
 alloc-check:
 	$(MAKE) -C alloc check

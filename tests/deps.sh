@@ -10,6 +10,7 @@ pkgs=(
 	libnl-3-dev libnl-genl-3-dev libnl-utils libsystemd-dev check
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
+	python3-jsonschema jq bash-completion strace
 )
 
 missing=()

@@ -1,0 +1,34 @@
+#!/bin/sh
+# The JSON schemas offline (make unit): each one is a valid draft 2020-12
+# schema, and the error objects kallocctl prints before or without any
+# netlink traffic validate against error.json. Usage: schema-check.sh KALLOCCTL
+# The outputs of the module's commands are validated in the VM
+# (tests/vm/scenarios/70-json-schema.sh).
+set -u
+bin=$1
+top=$(cd "$(dirname "$0")/.." && pwd)
+check=$top/tests/vm/json-check
+fail=0
+
+for f in "$top"/docs/schema/*.json; do
+	name=$(basename "$f" .json)
+	# Debian's python3, where python3-jsonschema is (tests/deps.sh).
+	/usr/bin/python3 -c '
+import json, sys, jsonschema
+jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))
+' "$f" || { echo "FAIL: $name.json is not a valid schema"; fail=1; }
+done
+
+# Without the module or with bad input: each of these fails in JSON mode.
+for args in "-j frob" "-p" "-j alloc x 1.5K" "-j -batch /nonexistent" \
+	"-j policy set nosuch" "-j -force -batch /dev/null list"; do
+	# shellcheck disable=SC2086
+	"$bin" $args > /tmp/schema-check.$$ 2> /dev/null
+	if ! "$check" error /tmp/schema-check.$$; then
+		echo "FAIL: kallocctl $args: no valid error object"
+		fail=1
+	fi
+done
+rm -f /tmp/schema-check.$$
+[ "$fail" -eq 0 ] && echo "schemas: all valid"
+exit "$fail"

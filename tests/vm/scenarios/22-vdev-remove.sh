@@ -65,6 +65,16 @@ expect_ok vdevtool wait "$D" 20000000000
 assert_contains "$out" "bytes=4096 error=0"
 expect_ok kallocctl free held
 
+step "a buffer shrunk (BUFFER_SET) mid-transfer: the transfer fails with ERANGE"
+expect_ok kallocctl alloc shrunk 4K
+expect_ok vdevtool dma x0 from-device shrunk
+expect_ok kallocctl set shrunk size 1K
+expect_ok vdevtool wait "$D" 20000000000
+assert_contains "$out" "bytes=0 error=-34"
+assert_eq "$(buffer_field shrunk size)" 1024 "size after the shrink"
+expect_ok kallocctl check shrunk
+expect_ok kallocctl free shrunk
+
 step "a socket-owned buffer whose socket closes mid-transfer"
 expect_ok vdevtool stats
 live0=$(sed -n 's/^live_buffers=//p' <<< "$out")
@@ -74,7 +84,7 @@ expect_ok vdevtool stats
 assert_contains "$out" "live_buffers=$((live0 + 1))" "live buffers while the transfer holds it"
 expect_ok vdevtool wait "$D" 20000000000
 assert_contains "$out" "bytes=0 error=-2"
-assert_eq "$(vdev_field x0 dma_failed)" 1 "dma_failed"
+assert_eq "$(vdev_field x0 dma_failed)" 2 "dma_failed (the shrunk and the orphaned transfer)"
 assert_eq "$(( $(vdev_field x0 status) & 8 ))" 8 "DMA_ERROR in status"
 expect_ok vdevtool stats
 assert_contains "$out" "live_buffers=$live0" "live buffers once the transfer ended"

@@ -4,7 +4,7 @@
 #
 # Offline: a stub kallocctl first on PATH answers "-j list", "-j vdev
 # show" and "-j policy show" with canned JSON, so live names are tested
-# without the module; the VM (tests/vm/scenarios/72-completion.sh) does the
+# without the module; the VM (tests/vm/scenarios/77-completion.sh) does the
 # same against the real one. KALLOCCTL (the built binary) is asked for
 # each object's help, so the completion's verb tables cannot drift from
 # the CLI's.

@@ -3,7 +3,7 @@
 # schema, and the error objects kallocctl prints before or without any
 # netlink traffic validate against error.json. Usage: schema-check.sh KALLOCCTL
 # The outputs of the module's commands are validated in the VM
-# (tests/vm/scenarios/70-json-schema.sh).
+# (tests/vm/scenarios/75-json-schema.sh).
 set -u
 bin=$1
 top=$(cd "$(dirname "$0")/.." && pwd)

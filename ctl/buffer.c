@@ -225,6 +225,11 @@ static int do_alloc(int argc, char **argv)
 	ret = ctl_alloc_parse(argc, argv, &a);
 	if (ret)
 		return ret;
+	/* It would wait for a signal in the middle of the batch. */
+	if (a.hold && ctl_in_batch()) {
+		ctl_error("hold cannot be used in a batch");
+		return EXIT_USAGE;
+	}
 	spec.name = a.name;
 	spec.size = a.size;
 	spec.policy = a.has_policy ? &a.policy : NULL;

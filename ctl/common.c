@@ -164,6 +164,11 @@ void ctl_close(struct kalloc_nl *nl)
 		kalloc_nl_close(nl);
 }
 
+bool ctl_in_batch(void)
+{
+	return batch.on;
+}
+
 void ctl_batch_begin(void)
 {
 	batch.on = true;

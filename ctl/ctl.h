@@ -93,6 +93,7 @@ void ctl_set_invocation(const char *first, const char *second);
 int ctl_open(struct kalloc_nl **nl);
 void ctl_close(struct kalloc_nl *nl);
 void ctl_batch_begin(void);
+bool ctl_in_batch(void);
 void ctl_batch_end(void);
 
 /*

@@ -251,6 +251,8 @@ Error: -:2: invalid size \"12Q\": expected a number of bytes with an optional K,
 run 2 -j -batch - <"$tmp/batch" && [ "$(cat "$tmp/out")" = \
 	'{"error":"unknown command \"frob\": try \"kallocctl help\"","status":2,"file":"-","line":1}' ] &&
 	ok || bad "-j -batch: not the error object with file and line"
+echo 'alloc h 4K hold' >"$tmp/batch"
+run 2 -batch "$tmp/batch" && error_is "$tmp/batch:1: hold cannot be used in a batch"
 run 2 -batch && error_is '-batch needs a file: try "kallocctl help"'
 run 2 -batch - list && error_is '-batch takes no command: the commands are in the file'
 run 1 -batch "$tmp/none" &&

@@ -164,6 +164,27 @@ static inline void ka_blk_set_free(struct ka_blk *b, u64 size)
 	ka_blk_next(b)->hdr |= KA_F_PREV_FREE;
 }
 
+/*
+ * Header and footer of free block [b, b + size) only: its successor's P
+ * is already set (a split of a free block leaves the successor it had).
+ * The successor's header is often a cache line nobody has touched for a
+ * while; a read-modify-write of it stalls where a plain store would not.
+ */
+static inline void ka_blk_write_free(struct ka_blk *b, u64 size)
+{
+	u64 hdr = KA_MAGIC | size | KA_F_FREE;
+
+	b->hdr = hdr;
+	*ka_blk_footer(b) = hdr;
+}
+
+/* The header of used block b, its successor left as it is. */
+static inline void ka_blk_write_used(struct ka_blk *b, u64 size, u64 slack,
+				     u64 prev_free)
+{
+	b->hdr = KA_MAGIC | slack << KA_SLACK_SHIFT | size | prev_free;
+}
+
 static inline void ka_blk_set_used(struct ka_blk *b, u64 size, u64 slack,
 				   u64 prev_free)
 {
@@ -275,14 +296,19 @@ static inline struct ka_blk *ka_blk_split(struct ka_blk *b, u64 need,
 					  u64 prev_free)
 {
 	u64 size = ka_blk_size(b);
-	struct ka_blk *rem = NULL;
+	struct ka_blk *rem;
 
-	if (size - need >= min_block) {
-		rem = ka_blk_at((uintptr_t)b + need);
-		ka_blk_set_free(rem, size - need);
-		size = need;
+	if (size - need < min_block) {
+		ka_blk_set_used(b, size, size - KA_HDR_SIZE - req, prev_free);
+		return NULL;
 	}
-	ka_blk_set_used(b, size, size - KA_HDR_SIZE - req, prev_free);
+	/*
+	 * b was free, so its successor's P is set already and stays right
+	 * for rem; rem's own header says its predecessor is used.
+	 */
+	rem = ka_blk_at((uintptr_t)b + need);
+	ka_blk_write_free(rem, size - need);
+	ka_blk_write_used(b, need, need - KA_HDR_SIZE - req, prev_free);
 	return rem;
 }
 

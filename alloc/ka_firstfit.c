@@ -83,17 +83,18 @@ static struct ka_blk *ff_take(struct ff_priv *ff, struct ka_tnode *n,
 	if (likely((uintptr_t)b + size != ff->h.end)) {
 		struct ka_blk *u = ka_blk_at((uintptr_t)b + size - need);
 
-		ka_blk_set_free(b, size - need);
+		/* Plain stores where the headers need no reading. */
+		ka_blk_write_free(b, size - need);
 		ka_tree_resized(&ff->t, n, size);
 		ka_blk_set_used(u, need, need - KA_HDR_SIZE - req,
 				KA_F_PREV_FREE);
 		return u;
 	}
 	rem = ka_blk_at((uintptr_t)b + need);
-	ka_blk_set_free(rem, size - need);
+	ka_blk_write_free(rem, size - need);
 	ka_tree_replace(&ff->t, n, ff_node(rem));
 	ka_tree_resized(&ff->t, ff_node(rem), size);
-	ka_blk_set_used(b, need, need - KA_HDR_SIZE - req, 0);
+	ka_blk_write_used(b, need, need - KA_HDR_SIZE - req, 0);
 	return b;
 }
 

@@ -34,7 +34,9 @@
  *             ka_pcpu_get_fast(pc) is get without any function call; in
  *             userspace it returns NULL (holding nothing) when the slow
  *             lookup would be needed
- *   code      ka_noinline: keeps a slow path out of a fast one
+ *   code      ka_noinline: keeps a slow path out of a fast one;
+ *             ka_hide(x): the compiler forgets how x was computed
+ *             (OPTIMIZER_HIDE_VAR)
  *   check     KA_CHECK_MAX_BYTES: the largest region a check() walks
  *             (ka_check_may_walk(), see ka_policy.h)
  *

@@ -193,4 +193,7 @@ static inline void ka_pcpu_put(struct ka_pcpu *pc)
 
 #define ka_noinline	noinline
 
+/* See ka_platform_user.h. */
+#define ka_hide(x)	OPTIMIZER_HIDE_VAR(x)
+
 #endif /* KA_PLATFORM_KERNEL_H */

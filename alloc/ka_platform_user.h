@@ -253,7 +253,18 @@ static inline void *ka_pcpu_get(struct ka_pcpu *pc)
  */
 static inline void *ka_pcpu_get_fast(struct ka_pcpu *pc)
 {
-	return likely(ka_pcpu_last_gen == pc->gen) ? ka_pcpu_last_cache : NULL;
+	void *cache;
+
+	if (unlikely(ka_pcpu_last_gen != pc->gen))
+		return NULL;
+	/*
+	 * Only a cache that exists is ever remembered: telling the compiler
+	 * saves the caller's NULL test on the fast path.
+	 */
+	cache = ka_pcpu_last_cache;
+	if (!cache)
+		__builtin_unreachable();
+	return cache;
 }
 
 static inline void ka_pcpu_put(struct ka_pcpu *pc)
@@ -262,5 +273,13 @@ static inline void ka_pcpu_put(struct ka_pcpu *pc)
 }
 
 #define ka_noinline	__attribute__((__noinline__))
+
+/*
+ * The compiler forgets how x was computed and addresses through it as it
+ * is: a fast path that indexes one per-class struct keeps one pointer
+ * instead of rederiving the base and index on every access (the
+ * kernel's OPTIMIZER_HIDE_VAR()).
+ */
+#define ka_hide(x)	__asm__("" : "+r"(x))
 
 #endif /* KA_PLATFORM_USER_H */

@@ -77,6 +77,8 @@ static u32 nops = 1000000;
 static FILE *csv;
 static const char *icount_path;
 static struct res results[KA_WL_NR][MAX_ALLOCS];
+/* -Q: throughput passes only (no latency, no fragmentation). */
+static bool tput_only;
 /* Threads: ops per us of CPU time and wall, per thread count and row. */
 static double mt_cpu[NTHR][MAX_ALLOCS + 1], mt_wall[NTHR][MAX_ALLOCS + 1];
 
@@ -423,10 +425,13 @@ static int bench_scenario(const struct ka_wl *w, int sc)
 
 		r->ops_us = median(cpu[i], TPUT_RUNS);
 		r->ops_us_wall = median(wall[i], TPUT_RUNS);
-		run_latency(&in[i], w, slot[i], r);
+		if (!tput_only)
+			run_latency(&in[i], w, slot[i], r);
 		inst_close(&in[i]);
 		free(slot[i]);
-		if (is_peer(allocs[i]))
+		if (tput_only)
+			;
+		else if (is_peer(allocs[i]))
 			frag_child(allocs[i], sc, r);
 		else
 			frag_fresh(allocs[i], w, r);
@@ -860,7 +865,7 @@ static void print_load(const char *when)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: kabench [-c out.csv] [-i icount.csv] [-n ops] [-T] [-p policy,...]\n"
+	fprintf(stderr, "usage: kabench [-c out.csv] [-i icount.csv] [-n ops] [-T] [-Q] [-p policy,...] [-S scenario,...]\n"
 		"       kabench -F allocator -s scenario [-n ops]   (one fresh frag pass)\n");
 	exit(2);
 }
@@ -885,12 +890,12 @@ static void load_allocs(const char *only)
 int main(int argc, char **argv)
 {
 	const char *csv_path = NULL, *frag_only = NULL, *frag_sc = "uniform";
-	const char *only = NULL;
+	const char *only = NULL, *scn = NULL;
 	bool threads = true;
 	struct ka_wl w;
 	int sc, c, i;
 
-	while ((c = getopt(argc, argv, "c:i:n:TF:s:p:")) != -1) {
+	while ((c = getopt(argc, argv, "c:i:n:TQF:s:S:p:")) != -1) {
 		switch (c) {
 		case 'c':
 			csv_path = optarg;
@@ -912,6 +917,12 @@ int main(int argc, char **argv)
 			break;
 		case 'p':
 			only = optarg;
+			break;
+		case 'Q':
+			tput_only = true;
+			break;
+		case 'S':
+			scn = optarg;
 			break;
 		default:
 			usage();
@@ -940,6 +951,8 @@ int main(int argc, char **argv)
 	       tsc_per_ns, (unsigned long long)tsc_overhead,
 	       tsc_overhead / tsc_per_ns);
 	for (sc = 0; sc < KA_WL_NR; sc++) {
+		if (scn && !strstr(scn, ka_wl_names[sc]))
+			continue;
 		bench_wl_make(&w, sc, nops);
 		if (bench_scenario(&w, sc))
 			return 1;
@@ -961,7 +974,9 @@ int main(int argc, char **argv)
 		run_threads(&w, csv_path ? with_suffix(csv_path, "-mt.dat") : NULL);
 		bench_wl_free(&w);
 	}
-	check_goals(threads);
+	/* The goals need every scenario, measured in full. */
+	if (!scn && !tput_only)
+		check_goals(threads);
 	print_load("at end");
 	if (csv)
 		fclose(csv);

@@ -26,13 +26,13 @@
 
 #define FZ_REGION	(256u << 10)
 /*
- * A slab needs a page per size class in use before its small requests
- * can be promised anything (8 MiB: 128 pages of 64 KiB for 57 classes),
- * and it serves requests above 8 KiB as whole runs of 64 KiB pages, up
- * to 8x their size: it is promised success below 1/16 of its region,
- * the others below 1/8.
+ * A slab needs a slab (1-8 units of 4 KiB) per size class in use before
+ * its small requests can be promised anything (1 MiB: about 240 units
+ * for 37 classes), and it keeps empty slabs, rings and a large-block
+ * cache that go back only when the pool runs dry: it is promised success
+ * below 1/16 of its region, the others below 1/8.
  */
-#define FZ_SLAB_REGION	(8u << 20)
+#define FZ_SLAB_REGION	(1u << 20)
 #define FZ_CAP		1024
 
 /* Every policy of the registry (ka_policy.h declares their ops). */

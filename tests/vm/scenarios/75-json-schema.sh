@@ -39,10 +39,11 @@ fresh_module
 step "buffers: alloc, show, list, set, check; every size an exact integer"
 valid buffers kallocctl -j alloc a 1536K policy slab owner tests
 assert_eq "$(jq -c '.[0] | [.name, .size]' <<< "$out")" '["a",1572864]' "alloc -j"
-valid buffers kallocctl -j alloc held 4K hold &
+kallocctl -j alloc held 4K hold > "$T/held" &
 held=$!
 poll 10 sh -c 'kallocctl -j list | jq -e ".[] | select(.name == \"held\")"' ||
 	fail "held did not appear"
+"$CHECK" buffers "$T/held" || fail "alloc -j ... hold does not match buffers.json"
 valid buffers kallocctl -j show a
 assert_eq "$(jq length <<< "$out")" 1 "show -j: an array of one"
 valid buffers kallocctl -j list

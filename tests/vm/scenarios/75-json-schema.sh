@@ -77,7 +77,7 @@ valid stats kallocctl -p stats
 
 step "bench"
 valid bench kallocctl -j bench ops 200
-valid bench kallocctl -j bench run scenario fixed ops 100
+valid bench kallocctl -j bench run scenario uniform ops 100
 valid bench-netlink kallocctl -j bench netlink count 3
 
 step "devices"

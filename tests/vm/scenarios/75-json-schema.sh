@@ -2,9 +2,9 @@
 # Every kallocctl -j output, produced for real against the module, checked
 # against its JSON Schema in docs/schema/ with Debian's python3-jsonschema
 # (tests/vm/json-check): buffers (list, show, alloc, set, check), read,
-# write, flush, policies, policy set, stats, bench, bench netlink, vdevs,
-# vdev dma and ack, and the error object of usage errors, kernel refusals
-# and batch lines. The schemas are closed (additionalProperties: false),
+# write, flush, policies, policy set, stats, and the error object of usage
+# errors, kernel refusals and batch lines; 79-json-schema-bench-vdev does
+# bench and the devices (two scenarios: python under TCG is slow). The schemas are closed (additionalProperties: false),
 # so a field the CLI prints but the schema lacks fails here too.
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
@@ -74,24 +74,6 @@ expect_ok kallocctl alloc s 4K policy tlsf
 valid stats kallocctl -j stats
 valid stats kallocctl -j stats show tlsf
 valid stats kallocctl -p stats
-
-step "bench"
-valid bench kallocctl -j bench ops 200
-valid bench kallocctl -j bench run scenario uniform ops 100
-valid bench-netlink kallocctl -j bench netlink count 3
-
-step "devices"
-valid vdevs kallocctl -j vdev add js0 size 4K owner tests
-valid vdevs kallocctl -j vdev show
-valid vdevs kallocctl -j vdev show js0
-valid vdevs kallocctl -j vdev set js0 timer off
-valid vdev-dma kallocctl -j vdev dma js0 from-device s
-valid vdevs kallocctl -j vdev show js0
-assert_eq "$(jq -r '.[0].last_dma.direction' <<< "$out")" from-device "last_dma"
-valid vdev-dma kallocctl -j vdev dma js0 to-device s length 16 nowait
-expect_ok kallocctl vdev irq js0
-valid vdev-ack kallocctl -j vdev ack js0
-expect_ok kallocctl vdev del js0
 
 step "errors: one object on stdout, the same message on stderr"
 valid_error 2 kallocctl -j alloc x 12Q

@@ -58,6 +58,7 @@ while read -r name size; do
 	assert_eq "$(buffer_field "r$name" size)" "$(buffer_field "$name" size)" \
 		"bytes of $name printed as $size and allocated back"
 done < <(awk 'NR > 1 && $2 ~ /^s/ { print $2, $3 }' <<< "$out")
+expect_ok kallocctl list
 assert_eq "$(awk '$2 == "s1536K" { print $3 }' <<< "$out")" 1536K "1536K in list"
 assert_eq "$(awk '$2 == "s1536" { print $3 }' <<< "$out")" 1536 "1536 in list"
 expect_ok kallocctl -b list

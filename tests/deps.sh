@@ -11,6 +11,7 @@ pkgs=(
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
 	python3-jsonschema jq bash-completion strace
+	debhelper dh-dkms dkms lintian man-db
 )
 
 missing=()

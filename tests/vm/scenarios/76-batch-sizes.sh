@@ -48,6 +48,18 @@ run sh -c 'printf "show b1\nfree c1\nshow b2\nfree c2\n" | kallocctl -j -batch -
 assert_eq "$rc" 0 "exit status"
 assert_eq "$(jq -sc '[.[] | .[0].name]' <<< "$out")" '["b1","b2"]' "JSON lines"
 
+step "-j: the error object of the failed line names FILE and LINE (docs/schema)"
+CHECK=$(dirname "$KALLOC_VM_LIB")/json-check
+printf 'list\nfree nosuch\nlist\n' > "$T/batch"
+run kallocctl -j -batch "$T/batch"
+assert_eq "$rc" 1 "exit status of the failed batch"
+"$CHECK" --lines buffers <<< "$(head -n 1 <<< "$out")" || fail "batch: list"
+"$CHECK" error <<< "$(tail -n 1 <<< "$out")" || fail "batch: the error object"
+assert_eq "$(tail -n 1 <<< "$out" | jq -c '[.file, .line]')" "[\"$T/batch\",2]" \
+	"the failed line in the error object"
+assert_eq "$(wc -l <<< "$out")" 2 "batch output lines (stopped at line 2)"
+
+
 step "exact sizes: list's SIZE column is what alloc takes back"
 for s in 1000 1536 1536K 1025K 4097 2049K; do
 	expect_ok kallocctl alloc "s$s" "$s"

@@ -4,10 +4,24 @@
 #                   examples/vdev-demo
 #   make deps       install every Debian package the project needs (root)
 #   make demo       deps + build + boot Debian's kernel in QEMU and show kalloc
-#   make check      deps + build + every test (unit, allocator, VM scenarios)
+#   make check      deps + build + every test (unit, allocator, spec, man
+#                   pages, packages, VM scenarios on Debian's kernel), then
+#                   docs/reliability.md from the VM runs (what CI runs)
+#   make check-all  make check, then the debug-kernel lane (check-debug)
+#   make debug-kernel  build the debug kernel (KASAN, lockdep, kmemleak, UBSAN,
+#                   KCOV, fault injection) once per machine, cached outside
+#                   the clone (tests/debug/)
+#   make check-debug   the VM scenarios on that kernel, module built against it
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
 #   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
+#   make fuzz-kernel  the policy-aware netlink fuzzer against kalloc.ko on
+#                   the debug kernel for SECONDS= (default 600) per caller, SEED=
+#   make reliability  docs/reliability.md from the last VM runs (make check
+#                   writes it at the end)
 #   make lint       checkpatch --strict, sparse and W=1 over kernel/
+#   make spec-check spec/kalloc.yaml (YNL) against the uapi headers and
+#                   the kernel's YNL library (linux-source-6.12)
+#   make man-lint   every page in man/ under mandoc -Tlint and man --warnings
 #   make install    DESTDIR= PREFIX= honoured
 #   make dkms       register the tree with DKMS (development hosts)
 #   make deb        the Debian packages kalloc-dkms, kalloc-tools (build/deb/)
@@ -22,6 +36,9 @@ KVER ?= $(shell $(TOP)/tests/vm/kver 2>/dev/null)
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER KDIR
 
+# Debian's python3 (python3-yaml), whatever else is first in PATH.
+PYTHON3 ?= /usr/bin/python3
+
 PREFIX ?= /usr/local
 DESTDIR ?=
 export PREFIX DESTDIR
@@ -31,7 +48,9 @@ USER_DIRS := lib plan ctl agentd examples
 .PHONY: all kernel user $(USER_DIRS) deps install install-kernel \
 	install-tools install-headers install-dkms-src dkms dkms-remove \
 	dkms-check-unpackaged deb pkg-check uninstall check unit \
-	alloc-check fuzz fuzz-smoke bench lint vm-check demo clean clean-user
+	alloc-check fuzz fuzz-smoke bench lint spec-check man-lint vm-check demo \
+	clean clean-user gauntlet install-gauntlet fuzz-kernel reliability \
+	debug-kernel check-debug check-all
 
 all: kernel user
 
@@ -46,6 +65,12 @@ lib plan:
 ctl agentd: lib plan
 	$(MAKE) -C $@
 
+# The kernel gauntlet's programs (tests/gauntlet): fuzzer, fault
+# injection, stress, lifecycle. Installed with the rest (below) as
+# installed tests, because the VM harness stages what `make install` writes.
+gauntlet:
+	$(MAKE) -C tests/gauntlet
+
 examples:
 	$(MAKE) -C examples
 
@@ -55,7 +80,12 @@ deps:
 # install = install-kernel + install-tools. The Debian packaging (debian/
 # rules) uses install-tools and install-dkms-src on their own: the module
 # there is built by DKMS on the target, not here.
-install: all install-kernel install-tools install-headers
+install: all install-kernel install-tools install-headers install-gauntlet
+
+# The gauntlet's programs go with a hand install (not into the packages):
+# the VM harness stages what `make install` writes.
+install-gauntlet: gauntlet
+	$(MAKE) -C tests/gauntlet install
 
 install-kernel: kernel
 	$(MAKE) -C kernel install KDIR=$(KDIR) KVER=$(KVER)
@@ -87,6 +117,8 @@ install-tools: user
 	done
 	$(if $(BASH_COMPLETION),install -d $(DESTDIR)$(BASHCOMPDIR))
 	$(if $(BASH_COMPLETION),install -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/kallocctl)
+	install -d $(DESTDIR)$(PREFIX)/share/kalloc
+	install -m 0644 spec/kalloc.yaml $(DESTDIR)$(PREFIX)/share/kalloc/
 
 # The uapi headers, for programs built against kalloc (examples/ shows
 # how). Not in the packages: /usr/include/linux belongs to linux-libc-dev.
@@ -155,8 +187,19 @@ check: deps
 	$(MAKE) alloc-check
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
+	$(MAKE) spec-check
+	$(MAKE) man-lint
 	$(MAKE) pkg-check
 	$(MAKE) vm-check
+	$(MAKE) reliability
+
+# Both lanes: make check, then the debug lane. Not what CI runs: from a
+# fresh clone the cold debug kernel (~18 min) and the debug lane (~35 min)
+# on top of make check (~50 min) do not fit CI's 90 minutes under TCG
+# (README, "The debug-kernel lane").
+check-all: check
+	$(MAKE) check-debug
+	$(MAKE) reliability
 
 unit: lib plan ctl
 	$(MAKE) -C tests/unit check
@@ -178,8 +221,43 @@ bench:
 lint:
 	$(MAKE) -C kernel lint KDIR=$(KDIR)
 
+# The spec against the headers, and as the kernel's YNL library reads it;
+# then that both checks catch a broken spec or header.
+spec-check:
+	$(PYTHON3) spec/check-header.py
+	tree=$$(spec/ynl-tree) && $(PYTHON3) spec/check-ynl.py "$$tree" && \
+		PYTHON3=$(PYTHON3) spec/test-checks.sh "$$tree"
+
+man-lint:
+	tests/man-lint
+
 vm-check: all
 	tests/vm/run --scenarios
+
+# The fuzzer for as long as asked: SECONDS per caller (root, unprivileged,
+# user namespace, user+network namespace), in the debug lane's VM, where
+# KASAN and the other detectors see what it does (tests/gauntlet/).
+SECONDS ?= 600
+SEED ?= 1
+fuzz-kernel: all debug-kernel
+	KALLOC_FUZZ_SECONDS=$(SECONDS) KALLOC_FUZZ_SEED=$(SEED) \
+	KALLOC_VM_SCENARIO_TIMEOUT=$$(( $(SECONDS) * 5 + 600 )) \
+	KALLOC_VM_TIMEOUT=$$(( $(SECONDS) * 5 + 900 )) \
+		tests/vm/run --lane debug --scenarios 30-fuzz
+
+# The scorecard, from the results the last VM runs left in tests/vm/out.
+reliability:
+	tests/gauntlet/scorecard > docs/reliability.md.tmp
+	mv docs/reliability.md.tmp docs/reliability.md
+
+# The debug-kernel lane (tests/debug/README.md). The kernel is cached in
+# /var/cache/kalloc/debug-kernel (KALLOC_DEBUG_CACHE=): cold, it takes
+# minutes to build; warm, this is a no-op.
+debug-kernel:
+	@tests/debug/build-kernel > /dev/null
+
+check-debug: all debug-kernel
+	tests/vm/run --lane debug --scenarios
 
 # The README's main job.
 demo: deps
@@ -189,8 +267,8 @@ demo: deps
 clean: clean-user
 	$(MAKE) -C kernel clean KDIR=$(KDIR)
 	$(MAKE) -C alloc clean
-	rm -rf tests/vm/out build/deb
+	rm -rf tests/vm/out build/deb spec/.ynl-*
 
 # What the userspace build leaves (also debian/rules clean's job).
 clean-user:
-	for d in $(USER_DIRS) tests/unit; do $(MAKE) -C $$d clean; done
+	for d in $(USER_DIRS) tests/unit tests/gauntlet; do $(MAKE) -C $$d clean; done

@@ -43,10 +43,13 @@ struct ka_lock {
 	spinlock_t s;	/* guards one policy instance's shared state */
 };
 
-static inline void ka_lock_init(struct ka_lock *l)
-{
-	spin_lock_init(&l->s);
-}
+/*
+ * A macro, not an inline function: spin_lock_init() gives each place it is
+ * written its own lockdep class, and inside one inline function every lock
+ * of a file would share one class. ka_slab takes its page-pool lock inside
+ * a depot lock, which lockdep then took for recursive locking.
+ */
+#define ka_lock_init(l) spin_lock_init(&(l)->s)
 
 static inline void ka_lock_destroy(struct ka_lock *l)
 {

@@ -57,12 +57,14 @@ completes() {
 
 # Top level: commands, objects, options.
 completes kallocctl '' -- alloc free list show set read write check flush \
-	buffer policy stats bench vdev help
+	monitor meminfo buffer policy stats bench vdev help
 completes kallocctl a -- alloc
 completes kallocctl -j '' -- alloc free list show set read write check flush \
-	buffer policy stats bench vdev help
+	monitor meminfo buffer policy stats bench vdev help
 completes kallocctl -j -p s -- show set stats
 completes kallocctl --j -- --json
+completes kallocctl -t -- -t
+completes kallocctl -t m -- monitor meminfo
 completes kallocctl -b -- -b -batch
 completes kallocctl -batch '' -- $(compgen -f -- '')
 completes kallocctl -batch f -force l -- list
@@ -72,8 +74,8 @@ completes kallocctl buffer '' -- alloc free list show set read write check \
 	flush help
 completes kallocctl policy '' -- show set help
 completes kallocctl vdev '' -- show add del set irq ack dma help
-completes kallocctl bench '' -- run netlink help scenario ops
-completes kallocctl stats '' -- show help kmalloc buddy slab first-fit \
+completes kallocctl bench '' -- run netlink help scenario ops perf
+completes kallocctl stats '' -- show interval help kmalloc buddy slab first-fit \
 	best-fit tlsf newpol
 
 # Live buffer names, from kallocctl -j list.
@@ -102,10 +104,21 @@ completes kallocctl policy set s -- slab
 completes kallocctl policy set slab '' -- migrate
 completes kallocctl policy set slab migrate '' -- from
 completes kallocctl policy set slab migrate from b -- buddy best-fit
-completes kallocctl bench run '' -- scenario ops
+completes kallocctl bench run '' -- scenario ops perf
+completes kallocctl bench run perf '' -- scenario ops
 completes kallocctl bench run scenario '' -- uniform kernel phase \
 	fragstress pages
 completes kallocctl bench netlink '' -- count
+
+# Telemetry: monitor's sources and keywords, meminfo's nothing.
+completes kallocctl monitor '' -- events perf stats count duration rcvbuf \
+	-t help
+completes kallocctl monitor perf '' -- events stats count duration rcvbuf -t
+completes kallocctl monitor duration '' --
+completes kallocctl -j monitor events count 5 '' -- perf stats duration \
+	rcvbuf -t
+completes kallocctl meminfo '' -- help
+completes kallocctl meminfo help '' --
 
 # Devices.
 completes kallocctl vdev show '' -- dev0 dev1

@@ -3,13 +3,17 @@
  * bench.c - "kallocctl bench": the in-kernel allocator benchmark
  * (BENCH_RUN), and a netlink round-trip benchmark run from here.
  *
- *   kallocctl bench [run] [scenario S] [ops N]
+ *   kallocctl bench [run] [scenario S] [ops N] [perf]
  *   kallocctl bench netlink [count N]
  *
  * run prints one table per scenario with each allocator's throughput
  * (ops/us = ops * 1000 / ns), ns/op, cycles/op, median and 99th
  * percentile per operation, and its ratio to kmalloc in that scenario
- * (kmalloc's ns/op over its own: above 1 is faster than SLUB).
+ * (kmalloc's ns/op over its own: above 1 is faster than SLUB). With perf,
+ * every allocator runs twice, without and with a perf record per
+ * operation (produced only while someone listens to the perf group), and
+ * the second row says what the ring cost: its ns/op over the first's, and
+ * the extra ns per record.
  *
  * netlink times, in one run and alternating, count round trips of
  * BUFFER_NEW + BUFFER_DEL of one 64-byte buffer and count bare
@@ -55,6 +59,23 @@ void ctl_bench_derive(const struct kalloc_bench_result *r,
 	}
 }
 
+bool ctl_ring_cost(const struct kalloc_bench_result *off,
+		   const struct kalloc_bench_result *on,
+		   struct ctl_ring_cost *cost)
+{
+	long double extra;
+
+	if (!on->records || !off->ops || !off->ns || !on->ops)
+		return false;
+	cost->ratio = (uint64_t)((long double)on->ns * off->ops * 100 /
+				 ((long double)off->ns * on->ops) + 0.5L);
+	/* on's time minus what off would have taken for as many operations. */
+	extra = (long double)on->ns - (long double)off->ns * on->ops / off->ops;
+	cost->ps_per_record = extra > 0 ?
+		(uint64_t)(extra * 1000 / on->records + 0.5L) : 0;
+	return true;
+}
+
 static int cmp_u64(const void *a, const void *b)
 {
 	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -81,6 +102,7 @@ int ctl_bench_parse(int argc, char **argv, struct ctl_bench_args *a)
 	struct ctl_kw kws[] = {
 		{ .word = "scenario", .takes_value = true },
 		{ .word = "ops", .takes_value = true },
+		{ .word = "perf" },
 	};
 	uint64_t ops;
 	int ret;
@@ -90,6 +112,7 @@ int ctl_bench_parse(int argc, char **argv, struct ctl_bench_args *a)
 				 CTL_BENCH_ARGS);
 	if (ret)
 		return ret;
+	a->perf = kws[2].seen;
 	if (kws[0].seen) {
 		a->has_scenario = true;
 		ret = ctl_parse_scenario(kws[0].value, &a->scenario);
@@ -104,19 +127,40 @@ int ctl_bench_parse(int argc, char **argv, struct ctl_bench_args *a)
 }
 
 enum { COL_ALLOCATOR, COL_OPS, COL_OPS_US, COL_NS_OP, COL_CYC_OP, COL_P50,
-       COL_P99, COL_RATIO, COL_FAILURES, NCOLS };
+       COL_P99, COL_RATIO, COL_FAILURES, COL_PERF, COL_RECORDS, COL_VS_OFF,
+       COL_NS_RECORD, NCOLS };
 
+/* Without perf passes the table ends at FAILURES. */
+#define NCOLS_PLAIN	(COL_FAILURES + 1)
+
+/* kmalloc's result of the same scenario and pass. */
 static const struct kalloc_bench_result *
-kmalloc_of(const struct kalloc_bench *b, uint32_t scenario)
+kmalloc_of(const struct kalloc_bench *b, const struct kalloc_bench_result *r)
 {
 	size_t i;
 
 	for (i = 0; i < b->n; i++) {
-		if (b->results[i].scenario == scenario &&
-		    b->results[i].policy == KALLOC_POLICY_KMALLOC)
+		if (b->results[i].scenario == r->scenario &&
+		    b->results[i].policy == KALLOC_POLICY_KMALLOC &&
+		    b->results[i].perf == r->perf)
 			return &b->results[i];
 	}
 	return NULL;
+}
+
+/* For a pass with records: the same allocator's pass without, just before it. */
+static const struct kalloc_bench_result *
+ring_off_of(const struct kalloc_bench *b, size_t i)
+{
+	const struct kalloc_bench_result *r = &b->results[i];
+
+	if (!r->perf || i == 0)
+		return NULL;
+	r--;
+	if (r->perf || r->scenario != b->results[i].scenario ||
+	    strcmp(r->allocator, b->results[i].allocator))
+		return NULL;
+	return r;
 }
 
 static const char *centi(uint64_t v, char *buf, size_t len)
@@ -124,6 +168,21 @@ static const char *centi(uint64_t v, char *buf, size_t len)
 	snprintf(buf, len, "%" PRIu64 ".%02u", v / 100,
 		 (unsigned int)(v % 100));
 	return buf;
+}
+
+static void fit_perf(struct ctl_col *c, const struct kalloc_bench_result *r,
+		     const struct kalloc_bench_result *off)
+{
+	struct ctl_ring_cost cost;
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%" PRIu64, r->records);
+	ctl_col_fit(&c[COL_RECORDS], buf);
+	if (off && ctl_ring_cost(off, r, &cost)) {
+		ctl_col_fit(&c[COL_VS_OFF], centi(cost.ratio, buf, sizeof(buf)));
+		ctl_col_fit(&c[COL_NS_RECORD],
+			    centi((cost.ps_per_record + 5) / 10, buf, sizeof(buf)));
+	}
 }
 
 static void fit_row(struct ctl_col *c, const struct kalloc_bench_result *r,
@@ -151,9 +210,40 @@ static void print_centi(const char *key, const struct ctl_col *c, uint64_t v)
 			 ctl_col_fmt(c, "s", false, fmt, sizeof(fmt)), v);
 }
 
+/*
+ * The perf columns: PERF off/on, RECORDS, and on a pass with records
+ * VS_OFF (its ns/op over the pass without) and NS/RECORD.
+ */
+static void print_perf(const struct kalloc_bench_result *r,
+		       const struct kalloc_bench_result *off,
+		       const struct ctl_col *c)
+{
+	struct ctl_ring_cost cost;
+	char fmt[16];
+	bool has_cost = off && ctl_ring_cost(off, r, &cost);
+
+	print_string(PRINT_FP, NULL, ctl_col_fmt(&c[COL_PERF], "s", false, fmt,
+						 sizeof(fmt)),
+		     r->perf ? "on" : "off");
+	print_u64(PRINT_ANY, "records",
+		  ctl_col_fmt(&c[COL_RECORDS], PRIu64, false, fmt, sizeof(fmt)),
+		  r->records);
+	if (has_cost) {
+		print_centi("ring_cost", &c[COL_VS_OFF], cost.ratio);
+		print_hundredths(PRINT_ANY, "ns_per_record", "%s",
+				 (cost.ps_per_record + 5) / 10);
+	} else {
+		print_string(PRINT_FP, NULL, ctl_col_fmt(&c[COL_VS_OFF], "s",
+							 false, fmt, sizeof(fmt)),
+			     "-");
+		print_string(PRINT_FP, NULL, "%s", "-");
+	}
+}
+
 static void print_result(const struct kalloc_bench_result *r,
 			 const struct ctl_bench_row *row,
-			 const struct ctl_col *c)
+			 const struct ctl_col *c, bool perf,
+			 const struct kalloc_bench_result *off)
 {
 	const char *scenario = kalloc_bench_scenario_name(r->scenario);
 	char fmt[16];
@@ -184,42 +274,58 @@ static void print_result(const struct kalloc_bench_result *r,
 		print_string(PRINT_FP, NULL, ctl_col_fmt(&c[COL_RATIO], "s",
 							 false, fmt, sizeof(fmt)),
 			     "-");
-	print_u64(PRINT_ANY, "failures", "%" PRIu64, r->failures);
+	print_bool(PRINT_JSON, "perf", NULL, r->perf);
+	if (perf) {
+		print_u64(PRINT_FP, NULL, ctl_col_fmt(&c[COL_FAILURES], PRIu64,
+						      false, fmt, sizeof(fmt)),
+			  r->failures);
+		print_u64(PRINT_JSON, "failures", NULL, r->failures);
+		print_perf(r, off, c);
+	} else {
+		print_u64(PRINT_ANY, "failures", "%" PRIu64, r->failures);
+	}
 	close_json_object();
 	print_nl();
 }
 
 /* Text: one table per scenario, in run order. JSON: one flat array. */
 static void print_scenario(const struct kalloc_bench *b, uint32_t scenario,
-			   bool first)
+			   bool first, bool perf)
 {
 	struct ctl_col c[NCOLS] = {
 		{ .head = "ALLOCATOR" }, { .head = "OPS" },
 		{ .head = "OPS/US" }, { .head = "NS/OP" },
 		{ .head = "CYCLES/OP" }, { .head = "P50_NS" },
 		{ .head = "P99_NS" }, { .head = "VS_KMALLOC" },
-		{ .head = "FAILURES" },
+		{ .head = "FAILURES" }, { .head = "PERF" },
+		{ .head = "RECORDS" }, { .head = "VS_OFF" },
+		{ .head = "NS/RECORD" },
 	};
-	const struct kalloc_bench_result *base = kmalloc_of(b, scenario);
 	const char *name = kalloc_bench_scenario_name(scenario);
+	size_t ncols = perf ? NCOLS : NCOLS_PLAIN;
+	const struct kalloc_bench_result *r;
 	struct ctl_bench_row row;
 	size_t i;
 
-	ctl_cols_init(c, NCOLS);
+	ctl_cols_init(c, ncols);
 	for (i = 0; i < b->n; i++) {
-		if (b->results[i].scenario != scenario)
+		r = &b->results[i];
+		if (r->scenario != scenario)
 			continue;
-		ctl_bench_derive(&b->results[i], base, &row);
-		fit_row(c, &b->results[i], &row);
+		ctl_bench_derive(r, kmalloc_of(b, r), &row);
+		fit_row(c, r, &row);
+		if (perf)
+			fit_perf(c, r, ring_off_of(b, i));
 	}
 	print_string(PRINT_FP, NULL, first ? "scenario %s\n" : "\nscenario %s\n",
 		     name ? name : "?");
-	ctl_cols_header(c, NCOLS);
+	ctl_cols_header(c, ncols);
 	for (i = 0; i < b->n; i++) {
-		if (b->results[i].scenario != scenario)
+		r = &b->results[i];
+		if (r->scenario != scenario)
 			continue;
-		ctl_bench_derive(&b->results[i], base, &row);
-		print_result(&b->results[i], &row, c);
+		ctl_bench_derive(r, kmalloc_of(b, r), &row);
+		print_result(r, &row, c, perf, ring_off_of(b, i));
 	}
 }
 
@@ -234,7 +340,7 @@ static bool seen_before(const struct kalloc_bench *b, size_t i)
 	return false;
 }
 
-static void print_bench(const struct kalloc_bench *b)
+static void print_bench(const struct kalloc_bench *b, bool perf)
 {
 	bool first = true;
 	size_t i;
@@ -243,7 +349,7 @@ static void print_bench(const struct kalloc_bench *b)
 	for (i = 0; i < b->n; i++) {
 		if (seen_before(b, i))
 			continue;
-		print_scenario(b, b->results[i].scenario, first);
+		print_scenario(b, b->results[i].scenario, first, perf);
 		first = false;
 	}
 	close_json_array();
@@ -263,12 +369,16 @@ static int do_run(int argc, char **argv)
 	ret = ctl_open(&nl);
 	if (ret)
 		return ret;
-	ret = kalloc_bench_run(nl, a.has_scenario ? &a.scenario : NULL,
-			       a.has_ops ? &a.ops : NULL, &b, &err);
+	if (a.perf)
+		ret = kalloc_bench_run_perf(nl, a.has_scenario ? &a.scenario : NULL,
+					    a.has_ops ? &a.ops : NULL, &b, &err);
+	else
+		ret = kalloc_bench_run(nl, a.has_scenario ? &a.scenario : NULL,
+				       a.has_ops ? &a.ops : NULL, &b, &err);
 	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
-	print_bench(&b);
+	print_bench(&b, a.perf);
 	return EXIT_OK;
 }
 
@@ -431,5 +541,9 @@ const struct ctl_object ctl_bench = {
 		"operations per allocator and scenario (the kernel's default 200000,\n"
 		"at most 10000000). VS_KMALLOC is kmalloc's ns/op over the allocator's:\n"
 		"above 1.00 it is faster than SLUB. Times are per operation, in ns,\n"
-		"from batched timing; under emulation (TCG) only ratios mean much.\n",
+		"from batched timing; under emulation (TCG) only ratios mean much.\n"
+		"perf runs every allocator twice, without and with a perf record per\n"
+		"operation; records are produced only while someone listens to the perf\n"
+		"group (kallocctl monitor perf). VS_OFF is the second pass's ns/op over\n"
+		"the first's, NS/RECORD the time each record added.\n",
 };

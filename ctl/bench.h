@@ -12,7 +12,7 @@
 
 #include "ctl.h"
 
-#define CTL_BENCH_ARGS		"[scenario S] [ops N]"
+#define CTL_BENCH_ARGS		"[scenario S] [ops N] [perf]"
 #define CTL_NETBENCH_ARGS	"[count N]"
 #define CTL_NETBENCH_COUNT	1000
 #define CTL_NETBENCH_COUNT_MAX	1000000
@@ -22,6 +22,7 @@ struct ctl_bench_args {
 	uint32_t scenario;
 	bool has_ops;
 	uint32_t ops;
+	bool perf;		/* KALLOC_BENCH_A_PERF: every allocator twice */
 };
 
 /* argv[0] is the verb; EXIT_OK or EXIT_USAGE (printed). */
@@ -42,6 +43,22 @@ struct ctl_bench_row {
 void ctl_bench_derive(const struct kalloc_bench_result *r,
 		      const struct kalloc_bench_result *base,
 		      struct ctl_bench_row *row);
+
+/*
+ * What the perf ring cost one allocator: its pass with records (on) over
+ * the same allocator's pass without (off), in one run. ratio is on's
+ * ns/op over off's, in hundredths; ps_per_record the extra time per
+ * record, in picoseconds. false when on produced no record (nobody
+ * listened to the perf group) or a pass has no operations.
+ */
+struct ctl_ring_cost {
+	uint64_t ratio;
+	uint64_t ps_per_record;
+};
+
+bool ctl_ring_cost(const struct kalloc_bench_result *off,
+		   const struct kalloc_bench_result *on,
+		   struct ctl_ring_cost *cost);
 
 /* The pct-th percentile (nearest rank) of v[0 .. n); sorts v. */
 uint64_t ctl_percentile(uint64_t *v, size_t n, unsigned int pct);

@@ -45,6 +45,8 @@ static struct {
 	struct kalloc_nl *nl;
 } batch;
 
+bool ctl_timestamps;
+
 void ctl_set_invocation(const char *first, const char *second)
 {
 	snprintf(invocation, sizeof(invocation), "kallocctl %s%s%s", first,
@@ -213,6 +215,21 @@ int ctl_parse_uint(const char *what, const char *s, uint64_t min,
 		return EXIT_OK;
 	ctl_error("invalid %s \"%s\": expected a number from %" PRIu64 " to %" PRIu64,
 		  what, s, min, max);
+	return EXIT_USAGE;
+}
+
+int ctl_parse_duration(const char *what, const char *s, uint64_t max,
+		       uint64_t *ms)
+{
+	int ret = kalloc_parse_duration(s, ms);
+
+	if (!ret && *ms <= max)
+		return EXIT_OK;
+	if (ret == -EINVAL)
+		ctl_error("invalid %s \"%s\": expected a duration such as 10ms, 1.5s, 2m or 1h (a bare number is seconds)",
+			  what, s);
+	else
+		ctl_error("invalid %s \"%s\": too long", what, s);
 	return EXIT_USAGE;
 }
 

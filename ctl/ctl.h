@@ -85,6 +85,9 @@ int ctl_usage_because(const char *args, const char *fmt, ...)
 /* Sets that spelling: words joined by spaces. */
 void ctl_set_invocation(const char *first, const char *second);
 
+/* -t before the command: "monitor" prints a timestamp on each line. */
+extern bool ctl_timestamps;
+
 /*
  * Opens the netlink client; on failure prints why and gives the exit code.
  * In batch mode every command gets the same socket, opened once, and
@@ -135,6 +138,9 @@ int ctl_parse_size(const char *what, const char *s, uint64_t *out);
 int ctl_parse_uint(const char *what, const char *s, uint64_t min,
 		   uint64_t max, uint64_t *out);
 int ctl_parse_policy(const char *s, uint32_t *id);
+/* A duration (kalloc_parse_duration()) of at most max milliseconds. */
+int ctl_parse_duration(const char *what, const char *s, uint64_t max,
+		       uint64_t *ms);
 int ctl_parse_scenario(const char *s, uint32_t *id);
 
 /*

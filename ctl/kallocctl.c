@@ -2,13 +2,16 @@
 /*
  * kallocctl: the kalloc command line, in the style of iproute2 and wg(8).
  *
- *   kallocctl [-j|--json] [-p|--pretty] COMMAND [ARGS]
+ *   kallocctl [-j|--json] [-p|--pretty] [-b|--bytes] [-t|--timestamp]
+ *             COMMAND [ARGS]
  *   kallocctl [OPTIONS] OBJECT [VERB] [ARGS]
+ *   kallocctl [OPTIONS] -batch FILE|- [-force]
  *
  * This file holds the global options and the table of top-level words:
  * the objects (buffer, policy, stats, bench: one file each, with its own
- * verbs and help) and the buffer's verbs, which are commands of their own
- * as they always were ("kallocctl alloc" is "kallocctl buffer alloc").
+ * verbs and help), the buffer's verbs, which are commands of their own
+ * as they always were ("kallocctl alloc" is "kallocctl buffer alloc"),
+ * and monitor and meminfo, commands with a file each.
  * Words match exactly: no prefix guessing, so a future command can never
  * change what an abbreviation used to mean. Global options stop at the
  * command (getopt's "+").
@@ -26,6 +29,8 @@
 #include "bench.h"
 #include "buffer.h"
 #include "json_print.h"
+#include "meminfo.h"
+#include "monitor.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -50,6 +55,8 @@ static const struct command commands[] = {
 	{ "write", &ctl_buffer, "write" },
 	{ "check", &ctl_buffer, "check" },
 	{ "flush", &ctl_buffer, "flush" },
+	{ "monitor", &ctl_monitor, "monitor" },
+	{ "meminfo", &ctl_meminfo, "meminfo" },
 	{ "buffer", &ctl_buffer, NULL },
 	{ "policy", &ctl_policy, NULL },
 	{ "stats", &ctl_stats, NULL },
@@ -106,9 +113,10 @@ static void usage(FILE *fp)
 		"       kallocctl [OPTIONS] -batch FILE|- [-force]\n"
 		"\n"
 		"Options (before the command):\n"
-		"  -j, --json       print JSON\n"
+		"  -j, --json       print JSON (monitor: one object a line)\n"
 		"  -p, --pretty     print indented JSON (implies -j)\n"
 		"  -b, --bytes      print sizes as exact bytes, not 4K, 1536K\n"
+		"  -t, --timestamp  monitor: a timestamp on each line\n"
 		"  -batch FILE      run the commands of FILE (\"-\": standard input),\n"
 		"                   one a line, over one netlink socket\n"
 		"  -force           go on after a failed batch line\n"
@@ -124,6 +132,7 @@ static void usage(FILE *fp)
 		"a verb, buffer lists, policy, stats and vdev show, bench runs.\n"
 		"\n"
 		"SIZE, N: bytes, or a number with a K, M, G or T suffix (powers of 1024).\n"
+		"D, DURATION: 10ms, 1.5s, 2m, 1h (a bare number is seconds).\n"
 		"P, Q, POLICY: kmalloc, buddy, slab, first-fit, best-fit, tlsf, or a number.\n"
 		"\n"
 		"Exit status: 0 success, 1 the kernel refused or the operation failed\n"
@@ -165,6 +174,7 @@ static int parse_options(int argc, char **argv)
 		{ "bytes", no_argument, NULL, 'b' },
 		{ "batch", required_argument, NULL, 'B' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "timestamp", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -172,7 +182,7 @@ static int parse_options(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long_only(argc, argv, "+jpbhV", longopts,
+	while ((c = getopt_long_only(argc, argv, "+jpbthV", longopts,
 				     NULL)) != -1) {
 		switch (c) {
 		case 'j':
@@ -189,6 +199,9 @@ static int parse_options(int argc, char **argv)
 			break;
 		case 'f':
 			opt.force = true;
+			break;
+		case 't':
+			ctl_timestamps = true;
 			break;
 		case 'h':
 			usage(stdout);

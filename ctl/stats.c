@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * stats.c - "kallocctl stats [POLICY]": the module's totals, a table of
- * every policy's counters (or one policy's), and their latency
- * histograms. JSON uses iproute2's snake_case keys and exact integers;
- * fragmentation is a percent number with two decimals.
+ * stats.c - "kallocctl stats [POLICY]": the module totals, a table of
+ * every policy's counters (or one policy's), the telemetry counters and
+ * their latency histograms; "kallocctl stats interval DURATION" sets the
+ * stats group's interval (STATS_SET). JSON uses iproute2's snake_case
+ * keys and exact integers; fragmentation is a percent number with two
+ * decimals.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -184,6 +186,66 @@ static void print_totals(const struct kalloc_stats *st)
 	print_uint(PRINT_ANY, "buffers_max", " of %u\n", st->buffers_max);
 }
 
+/* The telemetry counters, as the uapi names them. */
+static const struct {
+	const char *key;
+	size_t off;
+} telemetry_u64[] = {
+	{ "perf_produced", offsetof(struct kalloc_telemetry, perf_produced) },
+	{ "perf_sent", offsetof(struct kalloc_telemetry, perf_sent) },
+	{ "perf_dropped", offsetof(struct kalloc_telemetry, perf_dropped) },
+	{ "perf_send_failed", offsetof(struct kalloc_telemetry, perf_send_failed) },
+	{ "stats_sent", offsetof(struct kalloc_telemetry, stats_sent) },
+	{ "stats_send_failed",
+	  offsetof(struct kalloc_telemetry, stats_send_failed) },
+	{ "events_sent", offsetof(struct kalloc_telemetry, events_sent) },
+	{ "events_send_failed",
+	  offsetof(struct kalloc_telemetry, events_send_failed) },
+};
+
+static uint64_t telemetry_counter(const struct kalloc_telemetry *t, size_t i)
+{
+	uint64_t v;
+
+	memcpy(&v, (const char *)t + telemetry_u64[i].off, sizeof(v));
+	return v;
+}
+
+/*
+ * Text, after the table:
+ *   telemetry: interval 1s, perf off (ring 4096 records per CPU)
+ *   perf records: produced 0 sent 0 dropped 0 send_failed 0
+ *   group messages: stats sent 0 failed 0, events sent 3 failed 0
+ * JSON: the same counters as top-level keys. A module without telemetry
+ * sends none of them, and none is printed.
+ */
+static void print_telemetry(const struct kalloc_telemetry *t)
+{
+	char dur[32];
+	size_t i;
+
+	if (!t->present)
+		return;
+	print_u64(PRINT_JSON, "interval_ms", NULL, t->interval_ms);
+	print_string(PRINT_FP, NULL, "\ntelemetry: interval %s, ",
+		     kalloc_format_duration(t->interval_ms, dur, sizeof(dur)));
+	print_bool(PRINT_JSON, "perf_active", NULL, t->perf_active);
+	print_string(PRINT_FP, NULL, "perf %s", t->perf_active ? "on" : "off");
+	print_uint(PRINT_ANY, "perf_ring", " (ring %u records per CPU)\n",
+		   t->perf_ring);
+	for (i = 0; i < ARRAY_SIZE(telemetry_u64); i++)
+		print_u64(PRINT_JSON, telemetry_u64[i].key, NULL,
+			  telemetry_counter(t, i));
+	print_u64(PRINT_FP, NULL, "perf records: produced %" PRIu64, t->perf_produced);
+	print_u64(PRINT_FP, NULL, " sent %" PRIu64, t->perf_sent);
+	print_u64(PRINT_FP, NULL, " dropped %" PRIu64, t->perf_dropped);
+	print_u64(PRINT_FP, NULL, " send_failed %" PRIu64 "\n", t->perf_send_failed);
+	print_u64(PRINT_FP, NULL, "group messages: stats sent %" PRIu64, t->stats_sent);
+	print_u64(PRINT_FP, NULL, " failed %" PRIu64, t->stats_send_failed);
+	print_u64(PRINT_FP, NULL, ", events sent %" PRIu64, t->events_sent);
+	print_u64(PRINT_FP, NULL, " failed %" PRIu64 "\n", t->events_send_failed);
+}
+
 static void print_stats(const struct kalloc_stats *st)
 {
 	struct ctl_col c[NCOLS] = {
@@ -206,8 +268,22 @@ static void print_stats(const struct kalloc_stats *st)
 	for (i = 0; i < st->npolicies; i++)
 		print_row(&st->policies[i], c);
 	close_json_array();
+	print_telemetry(&st->telemetry);
 	close_json_object();
 	print_latencies(st);
+}
+
+void ctl_stats_json(const struct kalloc_stats *st)
+{
+	struct ctl_col c[NCOLS] = { { .head = "" } };
+	size_t i;
+
+	print_totals(st);
+	open_json_array("policies");
+	for (i = 0; i < st->npolicies; i++)
+		print_row(&st->policies[i], c);
+	close_json_array();
+	print_telemetry(&st->telemetry);
 }
 
 static int do_show(int argc, char **argv)
@@ -233,6 +309,39 @@ static int do_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
+int ctl_interval_parse(int argc, char **argv, uint32_t *ms)
+{
+	uint64_t v;
+
+	if (argc != 2)
+		return ctl_usage(CTL_INTERVAL_ARGS);
+	/* Any u32 goes to the kernel, which says what is out of range. */
+	if (ctl_parse_duration("interval", argv[1], UINT32_MAX, &v))
+		return EXIT_USAGE;
+	*ms = (uint32_t)v;
+	return EXIT_OK;
+}
+
+static int do_interval(int argc, char **argv)
+{
+	struct kalloc_err err;
+	struct kalloc_nl *nl;
+	uint32_t ms = 0;
+	int ret;
+
+	ret = ctl_interval_parse(argc, argv, &ms);
+	if (ret)
+		return ret;
+	ret = ctl_open(&nl);
+	if (ret)
+		return ret;
+	ret = kalloc_stats_set_interval(nl, ms, &err);
+	ctl_close(nl);
+	if (ret)
+		return ctl_failed(&err);
+	return EXIT_OK;
+}
+
 static int do_help(int argc, char **argv)
 {
 	(void)argv;
@@ -242,6 +351,8 @@ static int do_help(int argc, char **argv)
 static const struct ctl_verb verbs[] = {
 	{ "show", do_show, "[POLICY]",
 	  "the module's totals and every policy's (or POLICY's) counters" },
+	{ "interval", do_interval, CTL_INTERVAL_ARGS,
+	  "set the stats group's interval (10ms to 1h)" },
 	{ "help", do_help, "", "show this help" },
 };
 
@@ -255,5 +366,10 @@ const struct ctl_object ctl_stats = {
 	.notes =
 		"LIVE is allocs - frees; FOOTPRINT is what the policy holds for its live\n"
 		"buffers; FRAG_INT and FRAG_EXT are internal and external fragmentation\n"
-		"(docs/allocators.md); CANARY counts damaged guards found.\n",
+		"(docs/allocators.md); CANARY counts damaged guards found.\n"
+		"\n"
+		"The telemetry lines count perf records and group messages since load\n"
+		"(docs/telemetry.md): produced = dropped + sent + send_failed once the rings\n"
+		"are drained. DURATION is 10ms, 1.5s, 2m, 1h (a bare number is seconds);\n"
+		"the kernel takes 10ms to 1h.\n",
 };

@@ -109,7 +109,8 @@ alloc="NAME SIZE [policy P] [owner TAG] [hold]"
 readu="NAME [offset N] [length N] [hex]"
 writeu="NAME [offset N] (data STRING | file PATH | -)"
 setu="P [migrate [from Q]]"
-benchu="[scenario S] [ops N]"
+benchu="[scenario S] [ops N] [perf]"
+monu="[events] [perf] [stats] [count N] [duration D] [rcvbuf BYTES] [-t]"
 policies="kmalloc, buddy, slab, first-fit, best-fit or tlsf (or a number)"
 scenarios="uniform, kernel, phase, fragstress or pages (or a number)"
 
@@ -131,8 +132,9 @@ vdev_add="NAME [size N] [timer PERIOD] [owner TAG]"
 vdev_dma="NAME (to-device|from-device) BUFFER [offset N] [device-offset N] [length N] [nowait]"
 run 2 vdev add && error_is "usage: kallocctl vdev add $vdev_add"
 run 2 vdev add d size 0 && error_is 'invalid size "0": a window has at least 1 byte'
-run 2 vdev add d timer 1h &&
-	error_is 'invalid period "1h": expected a number with a unit, ns, us, ms or s'
+run 2 vdev add d timer 1d &&
+	error_is 'invalid period "1d": expected a duration such as 100us, 1ms or 1.5s'
+run 2 vdev add d timer 99999999999h && error_is 'invalid period "99999999999h": too long'
 run 2 vdev set d && error_is "usage: kallocctl vdev set NAME SETTING..."
 run 2 vdev set d turbo &&
 	error_is "unknown setting \"turbo\"; usage: kallocctl vdev set NAME SETTING..."
@@ -225,6 +227,46 @@ run 2 bench netlink count 0 && error_is 'invalid count "0": expected a number fr
 run 2 bench netlink count 1000001 &&
 	error_is 'invalid count "1000001": expected a number from 1 to 1000000'
 run 2 bench netlink frob && error_is 'unknown argument "frob"; usage: kallocctl bench netlink [count N]'
+run 2 bench perf perf && error_is "\"perf\" given twice; usage: kallocctl bench $benchu"
+
+# monitor, meminfo and stats interval (the telemetry issue).
+durmsg='expected a duration such as 10ms, 1.5s, 2m or 1h (a bare number is seconds)'
+run 2 monitor frob && error_is "unknown argument \"frob\"; usage: kallocctl monitor $monu"
+run 2 monitor events vdev &&
+	error_is "unknown argument \"vdev\"; usage: kallocctl monitor $monu"
+run 2 monitor EVENTS && error_is "unknown argument \"EVENTS\"; usage: kallocctl monitor $monu"
+run 2 monitor perf perf && error_is "\"perf\" given twice; usage: kallocctl monitor $monu"
+run 2 monitor count && error_is "\"count\" needs a value; usage: kallocctl monitor $monu"
+run 2 monitor count 0 &&
+	error_is 'invalid count "0": expected a number from 1 to 18446744073709551615'
+run 2 monitor count 1K &&
+	error_is 'invalid count "1K": expected a number from 1 to 18446744073709551615'
+run 2 monitor duration 0 && error_is 'invalid duration "0": expected more than 0'
+run 2 monitor duration 0ms && error_is 'invalid duration "0ms": expected more than 0'
+run 2 monitor duration 1d && error_is "invalid duration \"1d\": $durmsg"
+run 2 monitor duration -1 && error_is "invalid duration \"-1\": $durmsg"
+run 2 monitor duration 0.5ms && error_is "invalid duration \"0.5ms\": $durmsg"
+run 2 monitor duration 99999999999999999999h &&
+	error_is 'invalid duration "99999999999999999999h": too long'
+run 2 monitor rcvbuf 0 && error_is 'invalid rcvbuf "0": expected 1 to 2G bytes'
+run 2 monitor rcvbuf 2G && error_is 'invalid rcvbuf "2G": expected 1 to 2G bytes'
+run 2 monitor rcvbuf lots &&
+	error_is 'invalid rcvbuf "lots": expected a number of bytes with an optional K, M, G or T suffix'
+run 2 -t monitor stats frob &&
+	error_is "unknown argument \"frob\"; usage: kallocctl monitor $monu"
+run 0 monitor help && grep -q "^Usage: kallocctl monitor \\[events\\]" "$tmp/out" &&
+	[ ! -s "$tmp/err" ] && ok || bad "monitor help does not print its help"
+run 2 meminfo all && error_is 'usage: kallocctl meminfo'
+run 0 meminfo help && grep -q '^Usage: kallocctl meminfo$' "$tmp/out" &&
+	[ ! -s "$tmp/err" ] && ok || bad "meminfo help does not print its help"
+run 2 stats interval && error_is 'usage: kallocctl stats interval DURATION'
+run 2 stats interval 1s 2s && error_is 'usage: kallocctl stats interval DURATION'
+run 2 stats interval 1w && error_is "invalid interval \"1w\": $durmsg"
+run 2 stats interval "" && error_is "invalid interval \"\": $durmsg"
+run 2 stats interval 1.0001s && error_is "invalid interval \"1.0001s\": $durmsg"
+run 2 stats interval 4294967296ms && error_is 'invalid interval "4294967296ms": too long'
+run 2 stats interval 1200h && error_is 'invalid interval "1200h": too long'
+
 run 2 buffer frob && error_is 'unknown verb "frob" for buffer: try "kallocctl buffer help"'
 run 2 buffer frob x && error_is 'unknown verb "frob" for buffer: try "kallocctl buffer help"'
 
@@ -283,8 +325,10 @@ case $rc in
 		"alloc x 1K policy slab owner t hold" "read x" "write x data a" \
 		"check" "check x" "flush owner t" "policy" "policy set slab" \
 		"stats" "stats slab" "bench ops 1" "bench netlink count 1" \
-		"buffer" "vdev" "vdev add d" "vdev set d reset" "vdev irq d" \
-		"vdev dma d to-device b"; do
+		"buffer" "monitor" "monitor perf stats count 1" "-j monitor" \
+		"meminfo" "-j meminfo" "stats interval 1s" "stats interval 0" \
+		"bench perf ops 1" "vdev" "vdev add d" "vdev set d reset" \
+		"vdev irq d" "vdev dma d to-device b"; do
 		# shellcheck disable=SC2086
 		run 3 $args && error_is "$nofam"
 	done

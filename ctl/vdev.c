@@ -82,7 +82,7 @@ static const char *direction_word(uint32_t dir)
 }
 
 /* "1ms", "100us", "1.5s" is not taken: periods are whole units. */
-static const char *period_text(uint64_t ns, char *buf, size_t len)
+const char *ctl_vdev_period_text(uint64_t ns, char *buf, size_t len)
 {
 	if (ns && ns % 1000000000 == 0)
 		snprintf(buf, len, "%" PRIu64 "s", ns / 1000000000);
@@ -99,25 +99,15 @@ static const char *period_text(uint64_t ns, char *buf, size_t len)
 
 int ctl_parse_period(const char *s, uint64_t *ns)
 {
-	static const struct { const char *unit; uint64_t mul; } units[] = {
-		{ "", 1 }, { "ns", 1 }, { "us", 1000 }, { "ms", 1000000 },
-		{ "s", 1000000000 },
-	};
-	uint64_t v;
-	char *end;
-	size_t i;
+	int ret = kalloc_parse_duration_ns(s, ns);
 
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (end != s && *s >= '0' && *s <= '9' && !errno)
-		for (i = 0; i < ARRAY_SIZE(units); i++)
-			if (!strcmp(end, units[i].unit) &&
-			    v <= UINT64_MAX / units[i].mul) {
-				*ns = v * units[i].mul;
-				return EXIT_OK;
-			}
-	ctl_error("invalid period \"%s\": expected a number with a unit, ns, us, ms or s",
-		  s);
+	if (!ret)
+		return EXIT_OK;
+	if (ret == -ERANGE)
+		ctl_error("invalid period \"%s\": too long", s);
+	else
+		ctl_error("invalid period \"%s\": expected a duration such as 100us, 1ms or 1.5s",
+			  s);
 	return EXIT_USAGE;
 }
 
@@ -278,7 +268,7 @@ static void cells_of(const struct kalloc_vdev_info *v, struct vdev_cells *c)
 	ctl_vdev_status_words(v->status, c->status, sizeof(c->status));
 	ctl_vdev_control_words(v->control, c->control, sizeof(c->control));
 	if (v->control & KALLOC_VDEV_CONTROL_TIMER_ENABLE)
-		period_text(v->timer_ns, c->timer, sizeof(c->timer));
+		ctl_vdev_period_text(v->timer_ns, c->timer, sizeof(c->timer));
 	else
 		snprintf(c->timer, sizeof(c->timer), "-");
 	snprintf(c->irqs, sizeof(c->irqs), "%" PRIu64, v->irq_count);
@@ -621,7 +611,7 @@ const struct ctl_object ctl_vdev = {
 	.notes =
 		"SETTING is enable, disable, irq-enable, irq-disable, timer PERIOD (which\n"
 		"also sets TIMER_ENABLE), timer off or reset; one call may take several.\n"
-		"PERIOD is a number with a unit, ns, us, ms or s (at least 100us); N is\n"
+		"PERIOD is a duration, 100us to 60s (ns, us, ms, s, m, h; 1.5ms); N is\n"
 		"bytes, with an optional K, M, G or T suffix. from-device copies the\n"
 		"window into BUFFER, to-device BUFFER into the window; without a length,\n"
 		"as much as fits in both. See kalloc-vdev(4).\n",

@@ -17,8 +17,9 @@
 	"NAME (to-device|from-device) BUFFER [offset N] [device-offset N] [length N] [nowait]"
 
 /*
- * A period: a number with a unit, ns, us, ms or s ("1ms", "100us"); a
- * bare number is nanoseconds. Returns 0, or prints a usage error.
+ * A period: a duration (kalloc_parse_duration_ns(): "100us", "1ms",
+ * "1.5s"; a bare number is seconds) in nanoseconds. Returns 0, or prints
+ * a usage error.
  */
 int ctl_parse_period(const char *s, uint64_t *ns);
 
@@ -36,6 +37,9 @@ struct ctl_vdev_set_args {
 
 int ctl_vdev_set_parse(int argc, char **argv, struct ctl_vdev_set_args *a);
 int ctl_vdev_dma_parse(int argc, char **argv, struct kalloc_vdev_dma_spec *d);
+
+/* A period as whole units: "1ms", "100us", "7ns". */
+const char *ctl_vdev_period_text(uint64_t ns, char *buf, size_t len);
 
 /* "ready,irq-pending" or "-"; "enable,irq-enable" or "-". */
 const char *ctl_vdev_status_words(uint32_t status, char *buf, size_t len);

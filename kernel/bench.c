@@ -117,7 +117,8 @@ static int kalloc_bench_open(struct kalloc_bench_alloc *a)
 {
 	if (!a->ops->init)
 		return 0;
-	a->region = vmalloc(KALLOC_BENCH_REGION);
+	/* Quiet on failure: a refused benchmark is an ENOMEM, not a splat. */
+	a->region = __vmalloc(KALLOC_BENCH_REGION, GFP_KERNEL | __GFP_NOWARN);
 	if (!a->region)
 		return -ENOMEM;
 	a->priv = kzalloc(a->ops->priv_size, GFP_KERNEL);

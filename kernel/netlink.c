@@ -155,14 +155,47 @@ free_skb:
 	return NULL;
 }
 
-/* Replies to info with one message of cmd; -ENOMEM if it cannot be built. */
+/*
+ * The memory of a reply of size bytes, for a handler that must not fail
+ * once it has changed something: it takes this first, changes, then sends
+ * with kalloc_nl_reply_send(). NULL, with an extack message, without memory.
+ */
+struct sk_buff *kalloc_nl_reply_new(struct genl_info *info, size_t size)
+{
+	struct sk_buff *skb = genlmsg_new(size, GFP_KERNEL);
+
+	if (!skb)
+		NL_SET_ERR_MSG(info->extack, "no memory for the reply");
+	return skb;
+}
+
+/* Fills skb (kalloc_nl_reply_new()'s) with one message of cmd and sends it. */
+int kalloc_nl_reply_send(struct genl_info *info, struct sk_buff *skb, u8 cmd,
+			 kalloc_nl_fill_t fill, const void *arg)
+{
+	void *hdr = genlmsg_put_reply(skb, info, &kalloc_genl_family, 0, cmd);
+
+	if (!hdr || fill(skb, arg)) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return genlmsg_reply(skb, info);
+}
+
+/*
+ * Replies to info with one message of cmd; -ENOMEM, with an extack
+ * message, if it cannot be built.
+ */
 int kalloc_nl_reply(struct genl_info *info, u8 cmd, size_t size,
 		    kalloc_nl_fill_t fill, const void *arg)
 {
 	struct sk_buff *skb = kalloc_nl_msg(info, cmd, size, fill, arg);
 
-	if (!skb)
+	if (!skb) {
+		NL_SET_ERR_MSG(info->extack, "no memory for the reply");
 		return -ENOMEM;
+	}
 	return genlmsg_reply(skb, info);
 }
 

@@ -71,6 +71,9 @@ void kalloc_nl_exit(void);
 
 int kalloc_nl_reply(struct genl_info *info, u8 cmd, size_t size,
 		    kalloc_nl_fill_t fill, const void *arg);
+struct sk_buff *kalloc_nl_reply_new(struct genl_info *info, size_t size);
+int kalloc_nl_reply_send(struct genl_info *info, struct sk_buff *skb, u8 cmd,
+			 kalloc_nl_fill_t fill, const void *arg);
 bool kalloc_nl_listening(enum kalloc_mcgrp_idx grp);
 int kalloc_nl_group_send(enum kalloc_mcgrp_idx grp, u8 cmd, size_t size,
 			 kalloc_nl_fill_t fill, const void *arg);

@@ -504,6 +504,11 @@ unlock:
 
 /* ---- changing in place ---------------------------------------------------- */
 
+/*
+ * The reply's memory is taken before the buffer changes: a buffer that was
+ * reshaped must not then be reported as refused for want of memory (the
+ * uapi: on ENOMEM the buffer is unchanged).
+ */
 static int kalloc_buffer_set_one(struct kalloc_buffer *buf,
 				 struct genl_info *info)
 {
@@ -512,22 +517,30 @@ static int kalloc_buffer_set_one(struct kalloc_buffer *buf,
 	u64 size = size_attr ? nla_get_u64(size_attr) : buf->size;
 	unsigned int policy = policy_attr ? nla_get_u32(policy_attr) :
 			      buf->mem.policy;
+	struct kalloc_buffer_msg m = { .buf = buf };
 	struct kalloc_refusal why;
+	struct sk_buff *reply;
 	int err;
 
 	if (size == buf->size && policy == buf->mem.policy)
 		return kalloc_buffer_reply(info, KALLOC_CMD_BUFFER_SET, buf);
+	reply = kalloc_nl_reply_new(info, kalloc_buffer_msg_size());
+	if (!reply)
+		return -ENOMEM;
 	err = kalloc_buffer_reshape(buf, size, policy, &why);
 	if (err == -EIO) {
+		nlmsg_free(reply);
 		kalloc_nl_err(info->extack, NULL, kalloc_corrupt_msgs[buf->guards]);
 		return err;
 	}
 	if (err) {
+		nlmsg_free(reply);
 		kalloc_nl_refused(info, &why);
 		return err;
 	}
 	kalloc_nl_buffer_event(buf, KALLOC_CMD_BUFFER_SET, 0);
-	return kalloc_buffer_reply(info, KALLOC_CMD_BUFFER_SET, buf);
+	return kalloc_nl_reply_send(info, reply, KALLOC_CMD_BUFFER_SET,
+				    kalloc_buffer_fill, &m);
 }
 
 static int kalloc_buffer_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -558,10 +571,15 @@ static int kalloc_flush_fill(struct sk_buff *skb, const void *arg)
 	return 0;
 }
 
+/*
+ * The reply's memory is taken before any buffer is deleted: a flush that
+ * deleted buffers must not then fail for want of memory to say so.
+ */
 static int kalloc_buffer_flush_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct kalloc_flush_msg m = {};
 	struct kalloc_buffer *buf;
+	struct sk_buff *reply;
 	unsigned long id;
 	int err;
 
@@ -572,6 +590,10 @@ static int kalloc_buffer_flush_doit(struct sk_buff *skb, struct genl_info *info)
 	if (err)
 		return err;
 	m.owner = nla_data(info->attrs[KALLOC_BUFFER_A_OWNER]);
+	reply = kalloc_nl_reply_new(info, nla_total_size(KALLOC_OWNER_MAX) +
+				    nla_total_size(sizeof(u32)));
+	if (!reply)
+		return -ENOMEM;
 
 	kalloc_table_lock();
 	for (id = 0; (buf = kalloc_buffer_next(&id)); id++) {
@@ -581,10 +603,8 @@ static int kalloc_buffer_flush_doit(struct sk_buff *skb, struct genl_info *info)
 		m.count++;
 	}
 	kalloc_table_unlock();
-	return kalloc_nl_reply(info, KALLOC_CMD_BUFFER_FLUSH,
-			       nla_total_size(KALLOC_OWNER_MAX) +
-			       nla_total_size(sizeof(u32)),
-			       kalloc_flush_fill, &m);
+	return kalloc_nl_reply_send(info, reply, KALLOC_CMD_BUFFER_FLUSH,
+				    kalloc_flush_fill, &m);
 }
 
 /* ---- dumps --------------------------------------------------------------- */

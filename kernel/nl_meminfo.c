@@ -108,8 +108,10 @@ static int kalloc_meminfo_get_doit(struct sk_buff *skb, struct genl_info *info)
 	int err;
 
 	m = kzalloc(sizeof(*m), GFP_KERNEL);
-	if (!m)
+	if (!m) {
+		NL_SET_ERR_MSG(info->extack, "no memory for the memory map");
 		return -ENOMEM;
+	}
 	si_meminfo(&si);
 	m->total_pages = si.totalram;
 	m->free_pages = si.freeram;

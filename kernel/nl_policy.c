@@ -150,10 +150,16 @@ static int kalloc_policy_set_attrs(struct genl_info *info)
 	return 0;
 }
 
+/*
+ * The reply's memory is taken before the switch: a switch that changed the
+ * active policy and moved buffers must not then fail for want of memory
+ * to say so.
+ */
 static int kalloc_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **tb = info->attrs;
 	struct kalloc_policy_msg m = { .set = true };
+	struct sk_buff *reply;
 	u32 id, from;
 	int err;
 
@@ -162,6 +168,9 @@ static int kalloc_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 		return err;
 	id = nla_get_u32(tb[KALLOC_POLICY_A_ID]);
 	from = tb[KALLOC_POLICY_A_FROM] ? nla_get_u32(tb[KALLOC_POLICY_A_FROM]) : 0;
+	reply = kalloc_nl_reply_new(info, kalloc_policy_msg_size());
+	if (!reply)
+		return -ENOMEM;
 
 	kalloc_table_lock();
 	m.previous = kalloc_policy_active();
@@ -173,8 +182,8 @@ static int kalloc_policy_set_doit(struct sk_buff *skb, struct genl_info *info)
 	if (m.changed)
 		kalloc_nl_notify(KALLOC_CMD_POLICY_SET, kalloc_policy_msg_size(),
 				 kalloc_policy_fill, &m);
-	err = kalloc_nl_reply(info, KALLOC_CMD_POLICY_SET,
-			      kalloc_policy_msg_size(), kalloc_policy_fill, &m);
+	err = kalloc_nl_reply_send(info, reply, KALLOC_CMD_POLICY_SET,
+				   kalloc_policy_fill, &m);
 	kalloc_table_unlock();
 	return err;
 }

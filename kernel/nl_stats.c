@@ -39,8 +39,10 @@ static int kalloc_stats_get_doit(struct sk_buff *skb, struct genl_info *info)
 	if (info->attrs[KALLOC_STATS_A_PERF_FLUSH])
 		kalloc_perf_flush();
 	m = kalloc_stats_gather(id, id, false);
-	if (!m)
+	if (!m) {
+		NL_SET_ERR_MSG(info->extack, "no memory for the statistics");
 		return -ENOMEM;
+	}
 	err = kalloc_nl_reply(info, KALLOC_CMD_STATS_GET, kalloc_stats_size(m),
 			      kalloc_stats_fill, m);
 	kfree(m);

@@ -5,8 +5,10 @@
  *
  * Everything comes from exported interfaces or inline helpers over them:
  * node_data (NODE_DATA()) and the zones in it, all_vm_events(),
- * page_offset_base, vmalloc_base, vmemmap_base, the layout constants of
- * asm/pgtable_64_types.h, and kallsyms through sprint_symbol(). What a
+ * PAGE_OFFSET, VMALLOC_START, VMEMMAP_START (page_offset_base,
+ * vmalloc_base and vmemmap_base where the layout is dynamic, constants
+ * where it is not), the layout constants of asm/pgtable_64_types.h, and
+ * kallsyms through sprint_symbol(). What a
  * module cannot reach (_text, kaslr_offset(), kallsyms_lookup_name(),
  * first_online_pgdat()) is derived where it honestly can be and left out
  * where it cannot:
@@ -17,8 +19,8 @@
  *   function, a binary search with sprint_symbol() over the kernel image
  *   mapping finds _stext and _end to the byte.
  * - KASLR. On x86_64 _text == _stext, so the text moved by
- *   _stext - __START_KERNEL; the direct map moved if page_offset_base is
- *   not its default. Both are addresses, given only with addresses.
+ *   _stext - __START_KERNEL; the direct map moved if PAGE_OFFSET is not
+ *   its default. Both are addresses, given only with addresses.
  *
  * Addresses go only to callers to whom "%pK" would show them: the reply is
  * built in the requester's context, so printing a pointer with %pK there
@@ -259,14 +261,14 @@ void kalloc_layout(struct kalloc_layout *l)
 		l->seg[l->nsegs++] = image;
 		l->kaslr_offset = image.start - __START_KERNEL;
 	}
-	kalloc_add_segment(l, "vmemmap", (unsigned long)vmemmap_base,
-			   (unsigned long)vmemmap_base + end_pfn * sizeof(struct page));
+	kalloc_add_segment(l, "vmemmap", (unsigned long)VMEMMAP_START,
+			   (unsigned long)VMEMMAP_START + end_pfn * sizeof(struct page));
 	kalloc_add_segment(l, "vmalloc", VMALLOC_START, VMALLOC_END + 1);
-	kalloc_add_segment(l, "direct map", page_offset_base,
-			   page_offset_base + ((u64)end_pfn << PAGE_SHIFT));
+	kalloc_add_segment(l, "direct map", PAGE_OFFSET,
+			   PAGE_OFFSET + ((u64)end_pfn << PAGE_SHIFT));
 	default_base = pgtable_l5_enabled() ? __PAGE_OFFSET_BASE_L5 :
 					      __PAGE_OFFSET_BASE_L4;
-	l->kaslr = l->kaslr_offset || page_offset_base != default_base;
+	l->kaslr = l->kaslr_offset || PAGE_OFFSET != default_base;
 }
 
 #else /* !CONFIG_X86_64 */

@@ -215,6 +215,17 @@ void print_int(enum output_type type, const char *key, const char *fmt,
 	}
 }
 
+void print_s64(enum output_type type, const char *key, const char *fmt,
+	       int64_t value)
+{
+	if (want_json(type)) {
+		json_member(key);
+		fprintf(out(), "%" PRId64, value);
+	} else if (want_text(type)) {
+		fprintf(out(), fmt, value);
+	}
+}
+
 void print_bool(enum output_type type, const char *key, const char *fmt,
 		bool value)
 {
@@ -235,6 +246,14 @@ const char *size_text(uint64_t bytes, char *buf, size_t len)
 {
 	if (!jw.bytes)
 		return kalloc_format_size(bytes, buf, len);
+	snprintf(buf, len, "%" PRIu64, bytes);
+	return buf;
+}
+
+const char *size_text_approx(uint64_t bytes, char *buf, size_t len)
+{
+	if (!jw.bytes)
+		return kalloc_format_size_approx(bytes, buf, len);
 	snprintf(buf, len, "%" PRIu64, bytes);
 	return buf;
 }

@@ -56,6 +56,9 @@ void print_uint(enum output_type type, const char *key, const char *fmt,
 		unsigned int value);
 void print_int(enum output_type type, const char *key, const char *fmt,
 	       int value);
+/* A signed 64-bit value; the text format takes "%" PRId64. */
+void print_s64(enum output_type type, const char *key, const char *fmt,
+	       int64_t value);
 void print_bool(enum output_type type, const char *key, const char *fmt,
 		bool value);
 /*
@@ -66,6 +69,8 @@ void print_bool(enum output_type type, const char *key, const char *fmt,
 void set_size_bytes(bool bytes);
 /* The text print_size() would show, for measuring table columns. */
 const char *size_text(uint64_t bytes, char *buf, size_t len);
+/* The same, rounded (kalloc_format_size_approx) unless -b asked for bytes. */
+const char *size_text_approx(uint64_t bytes, char *buf, size_t len);
 void print_size(enum output_type type, const char *key, const char *fmt,
 		uint64_t bytes);
 /*

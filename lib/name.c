@@ -3,7 +3,8 @@
  * Names users type and read: buffer names and owner tags (one rule with
  * the kernel, include/kalloc/name.h), policy names (one list with the
  * kernel, include/kalloc/policy.h over alloc/ka_registry.h), benchmark
- * scenarios and deletion reasons (the comments of their uapi enums).
+ * scenarios, deletion reasons and perf record types (the comments of
+ * their uapi enums).
  *
  * The plan parser checks buffer names here to report a bad one at its
  * line and column before anything reaches the kernel; kallocctl does not,
@@ -190,4 +191,21 @@ const char *kalloc_del_reason_name(uint32_t reason)
 	};
 
 	return reason < ARRAY_SIZE(names) ? names[reason] : NULL;
+}
+
+const char *kalloc_perf_type_name(uint32_t type)
+{
+	static const char *const names[KALLOC_PERF_MAX + 1] = {
+		[KALLOC_PERF_ALLOC]		= "alloc",
+		[KALLOC_PERF_FREE]		= "free",
+		[KALLOC_PERF_FAIL]		= "fail",
+		[KALLOC_PERF_MIGRATE]		= "migrate",
+		[KALLOC_PERF_CANARY]		= "canary",
+		[KALLOC_PERF_BENCH_ALLOC]	= "bench_alloc",
+		[KALLOC_PERF_BENCH_FREE]	= "bench_free",
+		[KALLOC_PERF_DMA]		= "dma",
+		[KALLOC_PERF_IRQ]		= "irq",
+	};
+
+	return type < ARRAY_SIZE(names) ? names[type] : NULL;
 }

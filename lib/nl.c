@@ -38,13 +38,27 @@
  * message; libnl then reads to the end and reports -NLE_DUMP_INTR. The
  * whole dump is retried, DUMP_TRIES times in all, before giving up with
  * -EAGAIN: a consistent list or none.
+ *
+ * Listening
+ * =========
+ *
+ * events.c subscribes a socket of its own to the family's multicast
+ * groups. The group ids come from the controller (CTRL_CMD_GETFAMILY,
+ * through libnl's genl_ctrl_resolve_grp()); joining is
+ * NETLINK_ADD_MEMBERSHIP, which the kernel refuses with EPERM for a group
+ * that needs a capability. Datagrams are read with recvmsg() directly,
+ * not through libnl, for two things libnl hides: ENOBUFS, the socket's
+ * overrun, which libnl turns into NLE_NOMEM, and NETLINK_PKTINFO, the
+ * group a message came to.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <linux/netlink.h>
 
 #include <netlink/netlink.h>
 #include <netlink/attr.h>
@@ -444,6 +458,127 @@ free_sock:
 free_nl:
 	free(nl);
 	return ret;
+}
+
+/* ---- listening ------------------------------------------------------- */
+
+int kalloc_nl_family_id(const struct kalloc_nl *nl)
+{
+	return nl->family;
+}
+
+int kalloc_nl_fd(const struct kalloc_nl *nl)
+{
+	return nl_socket_get_fd(nl->sk);
+}
+
+int kalloc_nl_group_id(struct kalloc_nl *nl, const char *group, uint32_t *id,
+		       struct kalloc_err *err)
+{
+	int ret = genl_ctrl_resolve_grp(nl->sk, KALLOC_GENL_NAME, group);
+
+	/* The family was found when the socket opened: the group is missing. */
+	if (ret == -NLE_OBJ_NOTFOUND)
+		return kalloc_set_err(err, -ENOENT,
+				      "the kalloc family has no multicast group \"%s\"",
+				      group);
+	if (ret < 0)
+		return nle_err(err, ret, "cannot resolve the kalloc multicast groups");
+	*id = (uint32_t)ret;
+	return 0;
+}
+
+int kalloc_nl_join(struct kalloc_nl *nl, const char *group, uint32_t id,
+		   struct kalloc_err *err)
+{
+	int fd = nl_socket_get_fd(nl->sk), one = 1;
+
+	if (setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &id,
+		       sizeof(id)) < 0) {
+		if (errno == EPERM)
+			return kalloc_set_err(err, -EPERM,
+					      "joining the kalloc group \"%s\" needs CAP_NET_ADMIN",
+					      group);
+		return kalloc_set_err(err, -errno,
+				      "cannot join the kalloc group \"%s\": %s",
+				      group, strerror(errno));
+	}
+	/* Which group each message came to; without it, guessed from its command. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_PKTINFO, &one, sizeof(one));
+	return 0;
+}
+
+static size_t rcvbuf_of(int fd)
+{
+	socklen_t len;
+	int v = 0;
+
+	len = sizeof(v);
+	if (getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, &len) < 0 || v < 0)
+		return 0;
+	return (size_t)v;
+}
+
+/*
+ * SO_RCVBUFFORCE passes rmem_max, for CAP_NET_ADMIN; everyone else gets
+ * SO_RCVBUF, which the kernel caps at rmem_max. Either way the kernel
+ * doubles the value (its bookkeeping overhead) and getsockopt() says what
+ * it set.
+ */
+int kalloc_nl_set_rcvbuf(struct kalloc_nl *nl, size_t bytes, size_t *effective,
+			 struct kalloc_err *err)
+{
+	int fd = nl_socket_get_fd(nl->sk);
+	int v = bytes > INT_MAX ? INT_MAX : (int)bytes;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v)) < 0)
+		return kalloc_set_err(err, -errno,
+				      "cannot set the receive buffer: %s",
+				      strerror(errno));
+	if (effective)
+		*effective = rcvbuf_of(fd);
+	return 0;
+}
+
+static uint32_t pktinfo_group(struct msghdr *mh)
+{
+	struct cmsghdr *c;
+	struct nl_pktinfo pi;
+
+	for (c = CMSG_FIRSTHDR(mh); c; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == SOL_NETLINK && c->cmsg_type == NETLINK_PKTINFO &&
+		    c->cmsg_len >= CMSG_LEN(sizeof(pi))) {
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			return pi.group;
+		}
+	}
+	return 0;
+}
+
+long kalloc_nl_recv(struct kalloc_nl *nl, void *buf, size_t cap, bool peek,
+		    bool nonblock, uint32_t *group)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(struct nl_pktinfo))];
+	} control;
+	struct sockaddr_nl from;
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr mh = {
+		.msg_name = &from, .msg_namelen = sizeof(from),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+	};
+	int flags = MSG_TRUNC | (peek ? MSG_PEEK : 0) |
+		    (nonblock ? MSG_DONTWAIT : 0);
+	ssize_t n;
+
+	n = recvmsg(nl_socket_get_fd(nl->sk), &mh, flags);
+	if (n < 0)
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	*group = pktinfo_group(&mh);
+	return (long)n;
 }
 
 void kalloc_nl_close(struct kalloc_nl *nl)

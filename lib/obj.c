@@ -6,8 +6,9 @@
  * One command belongs to one attribute space; the table says which
  * object's replies answer it (BUFFER_READ answers with data, BUFFER_FLUSH
  * with a count, the other BUFFER_* commands with buffer descriptions, all
- * in the buffer space). nl.c asks this table where a reply goes, and the
- * error decoder asks it what an attribute of a request is called.
+ * in the buffer space; STATS_SET is in the stats space; PERF is a group
+ * message only). nl.c and events.c ask this table where a message goes,
+ * and the error decoder asks it what an attribute of a request is called.
  */
 #include <errno.h>
 
@@ -29,6 +30,9 @@ static const struct kalloc_obj_ops *const by_cmd[] = {
 	[KALLOC_CMD_POLICY_SET]		= &kalloc_obj_policy_set,
 	[KALLOC_CMD_STATS_GET]		= &kalloc_obj_stats,
 	[KALLOC_CMD_BENCH_RUN]		= &kalloc_obj_bench,
+	[KALLOC_CMD_STATS_SET]		= &kalloc_obj_stats,
+	[KALLOC_CMD_MEMINFO_GET]	= &kalloc_obj_meminfo,
+	[KALLOC_CMD_PERF]		= &kalloc_obj_perf,
 	[KALLOC_CMD_VDEV_NEW]		= &kalloc_obj_vdev,
 	[KALLOC_CMD_VDEV_GET]		= &kalloc_obj_vdev,
 	[KALLOC_CMD_VDEV_DEL]		= &kalloc_obj_vdev,

@@ -32,6 +32,8 @@ static const struct nla_policy result_policy[KALLOC_BENCH_R_MAX + 1] = {
 	[KALLOC_BENCH_R_CYCLES]		= { .type = NLA_U64 },
 	[KALLOC_BENCH_R_P50_PS]		= { .type = NLA_U64 },
 	[KALLOC_BENCH_R_P99_PS]		= { .type = NLA_U64 },
+	[KALLOC_BENCH_R_PERF]		= { .type = NLA_U8 },
+	[KALLOC_BENCH_R_RECORDS]	= { .type = NLA_U64 },
 };
 
 static uint64_t u64_or_0(struct nlattr *a)
@@ -61,6 +63,9 @@ static int parse_result(struct nlattr *nest, struct kalloc_bench_result *res)
 	res->cycles = u64_or_0(tb[KALLOC_BENCH_R_CYCLES]);
 	res->p50_ps = u64_or_0(tb[KALLOC_BENCH_R_P50_PS]);
 	res->p99_ps = u64_or_0(tb[KALLOC_BENCH_R_P99_PS]);
+	res->perf = tb[KALLOC_BENCH_R_PERF] &&
+		    nla_get_u8(tb[KALLOC_BENCH_R_PERF]);
+	res->records = u64_or_0(tb[KALLOC_BENCH_R_RECORDS]);
 	return 0;
 }
 
@@ -93,8 +98,8 @@ const struct kalloc_obj_ops kalloc_obj_bench = {
 	.parse = parse_bench,
 };
 
-int kalloc_bench_run(struct kalloc_nl *nl, const uint32_t *scenario,
-		     const uint32_t *ops, struct kalloc_bench *out,
+static int bench_run(struct kalloc_nl *nl, const uint32_t *scenario,
+		     const uint32_t *ops, bool perf, struct kalloc_bench *out,
 		     struct kalloc_err *err)
 {
 	struct nl_msg *msg;
@@ -103,12 +108,14 @@ int kalloc_bench_run(struct kalloc_nl *nl, const uint32_t *scenario,
 
 	kalloc_clear_err(err);
 	ret = kalloc_nl_request(nl, &msg, KALLOC_CMD_BENCH_RUN, 0,
-				2 * kalloc_attr_size(4), err);
+				2 * kalloc_attr_size(4) + kalloc_attr_size(0),
+				err);
 	if (ret)
 		return ret;
 	if ((scenario &&
 	     nla_put_u32(msg, KALLOC_BENCH_A_SCENARIO, *scenario) < 0) ||
-	    (ops && nla_put_u32(msg, KALLOC_BENCH_A_OPS, *ops) < 0)) {
+	    (ops && nla_put_u32(msg, KALLOC_BENCH_A_OPS, *ops) < 0) ||
+	    (perf && nla_put_flag(msg, KALLOC_BENCH_A_PERF) < 0)) {
 		nlmsg_free(msg);
 		return kalloc_err_msgsize(err);
 	}
@@ -117,4 +124,18 @@ int kalloc_bench_run(struct kalloc_nl *nl, const uint32_t *scenario,
 		ret = kalloc_set_err(err, -EPROTO,
 				     "the kernel sent no benchmark results");
 	return ret;
+}
+
+int kalloc_bench_run(struct kalloc_nl *nl, const uint32_t *scenario,
+		     const uint32_t *ops, struct kalloc_bench *out,
+		     struct kalloc_err *err)
+{
+	return bench_run(nl, scenario, ops, false, out, err);
+}
+
+int kalloc_bench_run_perf(struct kalloc_nl *nl, const uint32_t *scenario,
+			  const uint32_t *ops, struct kalloc_bench *out,
+			  struct kalloc_err *err)
+{
+	return bench_run(nl, scenario, ops, true, out, err);
 }

@@ -84,6 +84,7 @@ static int parse_buffer(const struct kalloc_obj_reply *r, void *out)
 	b->flags = get_u32_or(tb[KALLOC_BUFFER_A_FLAGS], 0);
 	b->portid = get_u32_or(tb[KALLOC_BUFFER_A_PORTID], 0);
 	b->guards = get_u32_or(tb[KALLOC_BUFFER_A_GUARDS], 0);
+	b->reason = get_u32_or(tb[KALLOC_BUFFER_A_REASON], 0);
 	return 0;
 }
 

@@ -101,6 +101,37 @@ const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
+const char *kalloc_format_size_approx(uint64_t bytes, char *buf, size_t len)
+{
+	int i = -1;
+	uint64_t unit = 1, tenths;
+
+	while (i + 1 < (int)sizeof(units) - 1 && bytes >= (unit << 10)) {
+		unit <<= 10;
+		i++;
+	}
+	if (i < 0) {
+		snprintf(buf, len, "%" PRIu64, bytes);
+		return buf;
+	}
+	if (bytes % unit == 0) {
+		snprintf(buf, len, "%" PRIu64 "%c", bytes / unit, units[i]);
+		return buf;
+	}
+	/* Rounded tenths of the unit; bytes < 1024 * unit, so no overflow. */
+	tenths = (bytes / unit) * 10 + ((bytes % unit) * 10 + unit / 2) / unit;
+	if (tenths >= 10240 && i + 1 < (int)sizeof(units) - 1) {
+		/* 1023.95K and up round to 1.0M, not "1024K". */
+		snprintf(buf, len, "1.0%c", units[i + 1]);
+	} else if (tenths < 100) {
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c",
+			 tenths / 10, tenths % 10, units[i]);
+	} else {
+		snprintf(buf, len, "%" PRIu64 "%c", (tenths + 5) / 10, units[i]);
+	}
+	return buf;
+}
+
 int kalloc_parse_uint(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * kallocctl's pure parts (ctl/libkallocctl.a): the argument parsers of
- * its verbs, keywords, the hexdump of "read ... hex", the arithmetic of
- * the bench tables, percentiles and latency bucket labels. The messages
+ * its verbs (monitor and stats interval too), keywords, the hexdump of
+ * "read ... hex", the arithmetic of the bench tables and of the ring's
+ * cost, percentiles, latency bucket labels and the meminfo diagram. The messages
  * of usage errors are tested offline by ctl/test-cli.sh.
  */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "buffer.h"
+#include "meminfo.h"
+#include "monitor.h"
 #include "policy.h"
 #include "stats.h"
 #include "vdev.h"
@@ -229,6 +233,11 @@ START_TEST(bench_args)
 			 EXIT_USAGE);
 	ck_assert_int_eq(CALL(ctl_bench_parse, &a, "run", "scenario", "x"),
 			 EXIT_USAGE);
+	ck_assert(!a.perf);
+	ck_assert_int_eq(CALL(ctl_bench_parse, &a, "run", "perf", "ops", "9"),
+			 EXIT_OK);
+	ck_assert(a.perf);
+	ck_assert_uint_eq(a.ops, 9);
 	ck_assert_int_eq(CALL(ctl_netbench_parse, &count, "netlink"), EXIT_OK);
 	ck_assert_uint_eq(count, CTL_NETBENCH_COUNT);
 	ck_assert_int_eq(CALL(ctl_netbench_parse, &count, "netlink", "count",
@@ -341,6 +350,200 @@ START_TEST(bucket_labels)
 }
 END_TEST
 
+START_TEST(monitor_args)
+{
+	struct ctl_monitor_args a;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor"), EXIT_OK);
+	ck_assert(a.source[CTL_SRC_EVENTS]);
+	ck_assert(!a.source[CTL_SRC_STATS] && !a.source[CTL_SRC_PERF]);
+	ck_assert_uint_eq(a.count, 0);
+	ck_assert_uint_eq(a.duration_ms, 0);
+	ck_assert_uint_eq(a.rcvbuf, CTL_MONITOR_RCVBUF);
+	ck_assert(!a.timestamps);
+
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "perf", "stats",
+			      "count", "3", "duration", "1.5s", "rcvbuf", "4K",
+			      "-t"), EXIT_OK);
+	ck_assert(!a.source[CTL_SRC_EVENTS]);
+	ck_assert(a.source[CTL_SRC_STATS] && a.source[CTL_SRC_PERF]);
+	ck_assert_uint_eq(a.count, 3);
+	ck_assert_uint_eq(a.duration_ms, 1500);
+	ck_assert_uint_eq(a.rcvbuf, 4096);
+	ck_assert(a.timestamps);
+	ck_assert_str_eq(ctl_monitor_source_name(CTL_SRC_PERF), "perf");
+
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "duration", "10"),
+			 EXIT_OK);
+	ck_assert_uint_eq(a.duration_ms, 10000);
+}
+END_TEST
+
+START_TEST(monitor_bad_args)
+{
+	struct ctl_monitor_args a;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "vdev"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "perf", "perf"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "count", "0"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "count", "-1"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "duration", "0"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "duration", "1d"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "rcvbuf", "0"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "rcvbuf", "2G"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "rcvbuf", "x"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_monitor_parse, &a, "monitor", "count"),
+			 EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(interval_args)
+{
+	uint32_t ms = 7;
+
+	quiet();
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "250ms"), EXIT_OK);
+	ck_assert_uint_eq(ms, 250);
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "2"), EXIT_OK);
+	ck_assert_uint_eq(ms, 2000);
+	/* Out of the kernel's range, but a u32: the kernel says no. */
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "0"), EXIT_OK);
+	ck_assert_uint_eq(ms, 0);
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "2h"), EXIT_OK);
+	ck_assert_uint_eq(ms, 7200000);
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "4294967295ms"),
+			 EXIT_OK);
+	ck_assert_uint_eq(ms, UINT32_MAX);
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "4294967296ms"),
+			 EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "1w"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval"), EXIT_USAGE);
+	ck_assert_int_eq(CALL(ctl_interval_parse, &ms, "interval", "1s", "x"),
+			 EXIT_USAGE);
+}
+END_TEST
+
+START_TEST(ring_cost)
+{
+	struct kalloc_bench_result off = { .ops = 1000, .ns = 100000 };
+	struct kalloc_bench_result on = { .ops = 1000, .ns = 112000,
+					  .perf = true, .records = 1000 };
+	struct ctl_ring_cost c;
+
+	ck_assert(ctl_ring_cost(&off, &on, &c));
+	ck_assert_uint_eq(c.ratio, 112);
+	ck_assert_uint_eq(c.ps_per_record, 12000);	/* 12 ns a record */
+	/* A pass cut short: compared per operation. */
+	on.ops = 500;
+	on.ns = 56000;
+	on.records = 500;
+	ck_assert(ctl_ring_cost(&off, &on, &c));
+	ck_assert_uint_eq(c.ratio, 112);
+	ck_assert_uint_eq(c.ps_per_record, 12000);
+	/* Faster with the ring (noise): no negative cost. */
+	on.ns = 40000;
+	ck_assert(ctl_ring_cost(&off, &on, &c));
+	ck_assert_uint_eq(c.ratio, 80);
+	ck_assert_uint_eq(c.ps_per_record, 0);
+	/* Nobody listened: no record, no cost to report. */
+	on.records = 0;
+	ck_assert(!ctl_ring_cost(&off, &on, &c));
+	on.records = 1;
+	off.ns = 0;
+	ck_assert(!ctl_ring_cost(&off, &on, &c));
+}
+END_TEST
+
+static char *diagram(const struct kalloc_meminfo *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *fp = open_memstream(&text, &len);
+
+	ck_assert_ptr_nonnull(fp);
+	ctl_meminfo_diagram(fp, m);
+	fclose(fp);
+	return text;
+}
+
+static void layout(struct kalloc_meminfo *m, bool addresses)
+{
+	static const struct {
+		const char *name;
+		uint64_t start, end;
+	} segs[] = {
+		{ "modules", 0xffffffffa0000000ULL, 0xffffffffff000000ULL },
+		{ "kernel image", 0xffffffff9a000000ULL, 0xffffffff9c600000ULL },
+		{ "direct map", 0xffff888000000000ULL, 0xffff888080000000ULL },
+	};
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	m->addresses = addresses;
+	m->has_task_size = true;
+	m->task_size = 0x7ffffffff000ULL;
+	for (i = 0; i < 3; i++) {
+		struct kalloc_segment *s = &m->segments[m->nsegments++];
+
+		snprintf(s->name, sizeof(s->name), "%s", segs[i].name);
+		s->size = segs[i].end - segs[i].start;
+		s->has_range = addresses;
+		if (addresses) {
+			s->start = segs[i].start;
+			s->end = segs[i].end;
+		}
+	}
+}
+
+START_TEST(meminfo_diagram_with_addresses)
+{
+	static struct kalloc_meminfo m;
+	char *text;
+
+	layout(&m, true);
+	text = diagram(&m);
+	ck_assert_ptr_nonnull(strstr(text, "virtual address space, top down:\n"));
+	ck_assert_ptr_nonnull(strstr(text,
+		"| 0xffffffffa0000000 - 0xffffffffff000000  modules       1.5G  MODULES_VADDR |\n"));
+	ck_assert_ptr_nonnull(strstr(text,
+		"| 0xffff888000000000 - 0xffff888080000000  direct map      2G  PAGE_OFFSET   |\n"));
+	ck_assert_ptr_nonnull(strstr(text, " kernel space above, user space below "));
+	ck_assert_ptr_nonnull(strstr(text,
+		"| 0x0000000000000000 - 0x00007ffffffff000  user space    128T  TASK_SIZE     |\n"));
+	/* Top down: modules, then the image, the direct map, user space last. */
+	ck_assert(strstr(text, "modules") < strstr(text, "kernel image"));
+	ck_assert(strstr(text, "kernel image") < strstr(text, "direct map"));
+	ck_assert(strstr(text, "direct map") < strstr(text, "user space"));
+	free(text);
+}
+END_TEST
+
+START_TEST(meminfo_diagram_without_addresses)
+{
+	static struct kalloc_meminfo m;
+	char *text;
+
+	layout(&m, false);
+	text = diagram(&m);
+	ck_assert_ptr_nonnull(strstr(text, "addresses hidden"));
+	ck_assert_ptr_nonnull(strstr(text, "| modules       1.5G  MODULES_VADDR"));
+	ck_assert_ptr_nonnull(strstr(text, "| user space    128T  TASK_SIZE"));
+	/* Not one address, not even user space's public one. */
+	ck_assert_ptr_null(strstr(text, "0x"));
+	free(text);
+}
+END_TEST
+
 START_TEST(vdev_periods)
 {
 	uint64_t ns;
@@ -352,15 +555,18 @@ START_TEST(vdev_periods)
 	ck_assert_uint_eq(ns, 100000);
 	ck_assert_int_eq(ctl_parse_period("2s", &ns), EXIT_OK);
 	ck_assert_uint_eq(ns, 2000000000);
-	ck_assert_int_eq(ctl_parse_period("250000", &ns), EXIT_OK);
-	ck_assert_uint_eq(ns, 250000);
+	/* One grammar with the other durations: a bare number is seconds. */
+	ck_assert_int_eq(ctl_parse_period("2", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 2000000000);
+	ck_assert_int_eq(ctl_parse_period("1.5ms", &ns), EXIT_OK);
+	ck_assert_uint_eq(ns, 1500000);
 	ck_assert_int_eq(ctl_parse_period("7ns", &ns), EXIT_OK);
 	ck_assert_uint_eq(ns, 7);
 	ck_assert_int_eq(ctl_parse_period("", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("ms", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("-1ms", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("1 ms", &ns), EXIT_USAGE);
-	ck_assert_int_eq(ctl_parse_period("1h", &ns), EXIT_USAGE);
+	ck_assert_int_eq(ctl_parse_period("1d", &ns), EXIT_USAGE);
 	ck_assert_int_eq(ctl_parse_period("18446744073709551615s", &ns),
 			 EXIT_USAGE);
 }
@@ -498,6 +704,12 @@ int main(void)
 	tcase_add_test(tc, bench_rows);
 	tcase_add_test(tc, percentiles);
 	tcase_add_test(tc, bucket_labels);
+	tcase_add_test(tc, monitor_args);
+	tcase_add_test(tc, monitor_bad_args);
+	tcase_add_test(tc, interval_args);
+	tcase_add_test(tc, ring_cost);
+	tcase_add_test(tc, meminfo_diagram_with_addresses);
+	tcase_add_test(tc, meminfo_diagram_without_addresses);
 	tcase_add_test(tc, vdev_periods);
 	tcase_add_test(tc, vdev_add_args);
 	tcase_add_test(tc, vdev_set_args);

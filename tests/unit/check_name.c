@@ -174,6 +174,21 @@ START_TEST(test_scenarios_and_reasons)
 }
 END_TEST
 
+START_TEST(test_perf_types)
+{
+	unsigned int t;
+
+	for (t = 1; t <= KALLOC_PERF_MAX; t++)
+		ck_assert_msg(kalloc_perf_type_name(t), "type %u has no name", t);
+	ck_assert_str_eq(kalloc_perf_type_name(KALLOC_PERF_ALLOC), "alloc");
+	ck_assert_str_eq(kalloc_perf_type_name(KALLOC_PERF_BENCH_FREE),
+			 "bench_free");
+	ck_assert_str_eq(kalloc_perf_type_name(KALLOC_PERF_IRQ), "irq");
+	ck_assert_ptr_null(kalloc_perf_type_name(0));
+	ck_assert_ptr_null(kalloc_perf_type_name(KALLOC_PERF_MAX + 1));
+}
+END_TEST
+
 START_TEST(test_name_list_truncates)
 {
 	char buf[12];
@@ -197,6 +212,7 @@ int main(void)
 	tcase_add_test(tc, test_policy_names);
 	tcase_add_test(tc, test_policy_parse);
 	tcase_add_test(tc, test_scenarios_and_reasons);
+	tcase_add_test(tc, test_perf_types);
 	tcase_add_test(tc, test_name_list_truncates);
 	suite_add_tcase(s, tc);
 	return kalloc_check_run(s);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * The object files of lib/ (obj_buffer.c, obj_policy.c, obj_stats.c,
- * obj_bench.c) fed with hand-built replies, built with libnl the way the
+ * obj_bench.c, obj_meminfo.c, obj_perf.c) fed with hand-built replies, built with libnl the way the
  * kernel builds them (64-bit values padded, nests, repeated nests), and
  * the command -> object table nl.c dispatches replies with.
  */
@@ -356,6 +356,250 @@ START_TEST(stats_too_many_policies)
 }
 END_TEST
 
+START_TEST(stats_telemetry)
+{
+	static struct kalloc_stats st;
+	const struct kalloc_telemetry *t = &st.telemetry;
+
+	reply(KALLOC_CMD_STATS_GET);
+	totals();
+	u32(KALLOC_STATS_A_INTERVAL_MS, 1000);
+	ck_assert_int_eq(nla_put_u8(msg, KALLOC_STATS_A_PERF_ACTIVE, 1), 0);
+	u32(KALLOC_STATS_A_PERF_RING, 4096);
+	u64(KALLOC_STATS_A_PERF_PRODUCED, 100);
+	u64(KALLOC_STATS_A_PERF_DROPPED, 10);
+	u64(KALLOC_STATS_A_PERF_SENT, 80);
+	u64(KALLOC_STATS_A_PERF_SEND_FAILED, 10);
+	u64(KALLOC_STATS_A_STATS_SENT, 5);
+	u64(KALLOC_STATS_A_STATS_SEND_FAILED, 1);
+	u64(KALLOC_STATS_A_EVENTS_SENT, 7);
+	u64(KALLOC_STATS_A_EVENTS_SEND_FAILED, 2);
+	ck_assert_int_eq(parse(&kalloc_obj_stats, &st), 0);
+	ck_assert(t->present);
+	ck_assert_uint_eq(t->interval_ms, 1000);
+	ck_assert(t->perf_active);
+	ck_assert_uint_eq(t->perf_ring, 4096);
+	ck_assert_uint_eq(t->perf_produced, 100);
+	ck_assert_uint_eq(t->perf_dropped, 10);
+	ck_assert_uint_eq(t->perf_sent, 80);
+	ck_assert_uint_eq(t->perf_send_failed, 10);
+	ck_assert_uint_eq(t->stats_sent, 5);
+	ck_assert_uint_eq(t->stats_send_failed, 1);
+	ck_assert_uint_eq(t->events_sent, 7);
+	ck_assert_uint_eq(t->events_send_failed, 2);
+	ck_assert(!st.system.present);
+
+	/* An older module's reply has none of it. */
+	reply(KALLOC_CMD_STATS_GET);
+	totals();
+	ck_assert_int_eq(parse(&kalloc_obj_stats, &st), 0);
+	ck_assert(!t->present);
+	ck_assert_uint_eq(t->perf_produced, 0);
+
+	/* A counter of the wrong size is malformed. */
+	reply(KALLOC_CMD_STATS_GET);
+	totals();
+	u32(KALLOC_STATS_A_PERF_SENT, 1);
+	ck_assert_int_eq(parse(&kalloc_obj_stats, &st), -EPROTO);
+}
+END_TEST
+
+/* ---- meminfo ---------------------------------------------------------- */
+
+static void zone_full(const char *name, uint64_t free, int orders)
+{
+	struct nlattr *z = nla_nest_start(msg, KALLOC_MEMINFO_A_ZONE), *fa;
+	int o;
+
+	u32(KALLOC_ZONE_A_NODE, 0);
+	str(KALLOC_ZONE_A_NAME, name);
+	u64(KALLOC_ZONE_A_SPANNED, 4095);
+	u64(KALLOC_ZONE_A_PRESENT, 3998);
+	u64(KALLOC_ZONE_A_MANAGED, 3840);
+	u64(KALLOC_ZONE_A_FREE, free);
+	u64(KALLOC_ZONE_A_WMARK_MIN, 10);
+	u64(KALLOC_ZONE_A_WMARK_LOW, 12);
+	u64(KALLOC_ZONE_A_WMARK_HIGH, 14);
+	fa = nla_nest_start(msg, KALLOC_ZONE_A_FREE_AREA);
+	for (o = 0; o < orders; o++)
+		u64(o + 1, (uint64_t)o * 2);
+	ck_assert_int_eq(nla_put(msg, KALLOC_ZONE_FREE_AREA_PAD, 0, NULL), 0);
+	nla_nest_end(msg, fa);
+	nla_nest_end(msg, z);
+}
+
+static void segment(const char *name, uint64_t size, uint64_t start)
+{
+	struct nlattr *nest = nla_nest_start(msg, KALLOC_MEMINFO_A_SEGMENT);
+
+	str(KALLOC_SEGMENT_A_NAME, name);
+	u64(KALLOC_SEGMENT_A_SIZE, size);
+	if (start) {
+		u64(KALLOC_SEGMENT_A_START, start);
+		u64(KALLOC_SEGMENT_A_END, start + size);
+	}
+	nla_nest_end(msg, nest);
+}
+
+static void meminfo_head(uint8_t addresses)
+{
+	reply(KALLOC_CMD_MEMINFO_GET);
+	u32(KALLOC_MEMINFO_A_PAGE_SIZE, 4096);
+	u64(KALLOC_MEMINFO_A_TOTAL_PAGES, 500000);
+	u64(KALLOC_MEMINFO_A_FREE_PAGES, 400000);
+	zone_full("DMA", 3000, 11);
+	zone_full("DMA32", 300000, 11);
+	u64(KALLOC_MEMINFO_A_TASK_SIZE, 0x7ffffffff000ULL);
+	ck_assert_int_eq(nla_put_u8(msg, KALLOC_MEMINFO_A_ADDRESSES, addresses), 0);
+}
+
+START_TEST(meminfo_with_addresses)
+{
+	static struct kalloc_meminfo m;
+
+	meminfo_head(1);
+	segment("modules", 1ULL << 30, 0xffffffffa0000000ULL);
+	segment("direct map", 2ULL << 30, 0xffff888000000000ULL);
+	ck_assert_int_eq(nla_put_u8(msg, KALLOC_MEMINFO_A_KASLR, 1), 0);
+	u64(KALLOC_MEMINFO_A_KASLR_OFFSET, 0x1c000000);
+	ck_assert_int_eq(parse(&kalloc_obj_meminfo, &m), 0);
+	ck_assert_uint_eq(m.page_size, 4096);
+	ck_assert_uint_eq(m.total_pages, 500000);
+	ck_assert_uint_eq(m.free_pages, 400000);
+	ck_assert_uint_eq(m.nzones, 2);
+	ck_assert_str_eq(m.zones[1].name, "DMA32");
+	ck_assert(m.zones[1].full);
+	ck_assert_uint_eq(m.zones[1].spanned, 4095);
+	ck_assert_uint_eq(m.zones[1].present, 3998);
+	ck_assert_uint_eq(m.zones[1].managed, 3840);
+	ck_assert_uint_eq(m.zones[1].free, 300000);
+	ck_assert_uint_eq(m.zones[1].wmark_min, 10);
+	ck_assert_uint_eq(m.zones[1].wmark_low, 12);
+	ck_assert_uint_eq(m.zones[1].wmark_high, 14);
+	ck_assert_uint_eq(m.zones[1].norders, 11);
+	ck_assert_uint_eq(m.zones[1].free_area[10], 20);
+	ck_assert(m.has_task_size);
+	ck_assert_uint_eq(m.task_size, 0x7ffffffff000ULL);
+	ck_assert(m.addresses);
+	ck_assert_uint_eq(m.nsegments, 2);
+	ck_assert_str_eq(m.segments[1].name, "direct map");
+	ck_assert(m.segments[1].has_range);
+	ck_assert_uint_eq(m.segments[1].start, 0xffff888000000000ULL);
+	ck_assert_uint_eq(m.segments[1].end, 0xffff888080000000ULL);
+	ck_assert(m.has_kaslr && m.kaslr);
+	ck_assert(m.has_kaslr_offset);
+	ck_assert_uint_eq(m.kaslr_offset, 0x1c000000);
+}
+END_TEST
+
+START_TEST(meminfo_without_addresses)
+{
+	static struct kalloc_meminfo m;
+
+	meminfo_head(0);
+	segment("modules", 1ULL << 30, 0);
+	ck_assert_int_eq(parse(&kalloc_obj_meminfo, &m), 0);
+	ck_assert(!m.addresses);
+	ck_assert(!m.segments[0].has_range);
+	ck_assert_uint_eq(m.segments[0].start, 0);
+	ck_assert_uint_eq(m.segments[0].size, 1ULL << 30);
+	ck_assert(!m.has_kaslr);
+	ck_assert(!m.has_kaslr_offset);
+}
+END_TEST
+
+START_TEST(meminfo_malformed)
+{
+	static struct kalloc_meminfo m;
+	struct nlattr *nest;
+
+	reply(KALLOC_CMD_MEMINFO_GET);		/* no page size */
+	u64(KALLOC_MEMINFO_A_TOTAL_PAGES, 1);
+	ck_assert_int_eq(parse(&kalloc_obj_meminfo, &m), -EPROTO);
+	meminfo_head(1);			/* a start without an end */
+	nest = nla_nest_start(msg, KALLOC_MEMINFO_A_SEGMENT);
+	str(KALLOC_SEGMENT_A_NAME, "vmalloc");
+	u64(KALLOC_SEGMENT_A_SIZE, 1);
+	u64(KALLOC_SEGMENT_A_START, 1);
+	nla_nest_end(msg, nest);
+	ck_assert_int_eq(parse(&kalloc_obj_meminfo, &m), -EPROTO);
+	meminfo_head(1);			/* a zone without its free count */
+	nest = nla_nest_start(msg, KALLOC_MEMINFO_A_ZONE);
+	u32(KALLOC_ZONE_A_NODE, 0);
+	str(KALLOC_ZONE_A_NAME, "Normal");
+	nla_nest_end(msg, nest);
+	ck_assert_int_eq(parse(&kalloc_obj_meminfo, &m), -EPROTO);
+}
+END_TEST
+
+START_TEST(meminfo_too_many_orders_and_zones)
+{
+	static struct kalloc_meminfo m;
+	int i;
+
+	reply(KALLOC_CMD_MEMINFO_GET);
+	u32(KALLOC_MEMINFO_A_PAGE_SIZE, 65536);
+	u64(KALLOC_MEMINFO_A_TOTAL_PAGES, 1);
+	for (i = 0; i < KALLOC_ZONES_MAX + 2; i++)
+		zone_full("Normal", 1, KALLOC_ZONE_ORDERS_MAX + 3);
+	ck_assert_int_eq(parse(&kalloc_obj_meminfo, &m), 0);
+	ck_assert_uint_eq(m.nzones, KALLOC_ZONES_MAX);
+	ck_assert_uint_eq(m.zones[0].norders, KALLOC_ZONE_ORDERS_MAX);
+	ck_assert(!m.has_task_size);
+}
+END_TEST
+
+/* ---- perf ------------------------------------------------------------- */
+
+START_TEST(perf_message)
+{
+	struct kalloc_perf_record recs[2] = {
+		{ .size = 40, .type = KALLOC_PERF_FREE, .cpu = 1, .seq = 9,
+		  .bytes = 4096, .id = 3 },
+		{ .size = 40, .type = KALLOC_PERF_ALLOC, .cpu = 1, .seq = 11 },
+	}, r;
+	struct kalloc_perf_raw p;
+
+	reply(KALLOC_CMD_PERF);
+	u32(KALLOC_PERF_A_CPU, 1);
+	u64(KALLOC_PERF_A_FIRST_SEQ, 9);
+	u32(KALLOC_PERF_A_COUNT, 2);
+	u64(KALLOC_PERF_A_LOST, 1);
+	u32(KALLOC_PERF_A_RECORD_SIZE, sizeof(recs[0]));
+	ck_assert_int_eq(nla_put(msg, KALLOC_PERF_A_RECORDS, sizeof(recs), recs), 0);
+	ck_assert_int_eq(parse(&kalloc_obj_perf, &p), 0);
+	ck_assert_uint_eq(p.cpu, 1);
+	ck_assert_uint_eq(p.first_seq, 9);
+	ck_assert_uint_eq(p.count, 2);
+	ck_assert_uint_eq(p.lost, 1);
+	ck_assert_uint_eq(p.record_size, 40);
+
+	/* Without RECORDS, or with records of another size than said. */
+	reply(KALLOC_CMD_PERF);
+	u32(KALLOC_PERF_A_CPU, 1);
+	u64(KALLOC_PERF_A_FIRST_SEQ, 9);
+	u32(KALLOC_PERF_A_COUNT, 0);
+	u32(KALLOC_PERF_A_RECORD_SIZE, 40);
+	ck_assert_int_eq(parse(&kalloc_obj_perf, &p), -EPROTO);
+	reply(KALLOC_CMD_PERF);
+	u32(KALLOC_PERF_A_CPU, 1);
+	u64(KALLOC_PERF_A_FIRST_SEQ, 9);
+	u32(KALLOC_PERF_A_COUNT, 1);
+	u32(KALLOC_PERF_A_RECORD_SIZE, 40);
+	ck_assert_int_eq(nla_put(msg, KALLOC_PERF_A_RECORDS, 39, recs), 0);
+	ck_assert_int_eq(parse(&kalloc_obj_perf, &p), -EPROTO);
+
+	/* Record reading is a copy of the known part, whatever the alignment. */
+	p.records = recs;
+	p.record_size = 40;
+	kalloc_perf_record_read(&p, 0, &r);
+	ck_assert_uint_eq(r.bytes, 4096);
+	ck_assert_uint_eq(r.id, 3);
+	kalloc_perf_record_read(&p, 1, &r);
+	ck_assert_uint_eq(r.seq, 11);
+}
+END_TEST
+
 /* ---- bench ------------------------------------------------------------ */
 
 static void result(uint32_t scenario, const char *allocator, uint32_t policy,
@@ -394,6 +638,36 @@ START_TEST(bench_results)
 	ck_assert_str_eq(b.results[2].allocator, "alloc_pages");
 	ck_assert_uint_eq(b.results[2].policy, 0);
 	ck_assert_uint_eq(b.results[2].scenario, KALLOC_BENCH_PAGES);
+	ck_assert(!b.results[2].perf);
+	ck_assert_uint_eq(b.results[2].records, 0);
+}
+END_TEST
+
+START_TEST(bench_perf_passes)
+{
+	static struct kalloc_bench b;
+	struct nlattr *nest;
+	int pass;
+
+	reply(KALLOC_CMD_BENCH_RUN);
+	for (pass = 0; pass < 2; pass++) {
+		nest = nla_nest_start(msg, KALLOC_BENCH_A_RESULT);
+		u32(KALLOC_BENCH_R_SCENARIO, KALLOC_BENCH_KERNEL);
+		str(KALLOC_BENCH_R_ALLOCATOR, "slab");
+		u32(KALLOC_BENCH_R_POLICY, KALLOC_POLICY_SLAB);
+		u64(KALLOC_BENCH_R_OPS, 1000);
+		u64(KALLOC_BENCH_R_NS, 20000 + 2000 * (uint64_t)pass);
+		u64(KALLOC_BENCH_R_RECORDS, pass ? 1000 : 0);
+		ck_assert_int_eq(nla_put_u8(msg, KALLOC_BENCH_R_PERF,
+					    (uint8_t)pass), 0);
+		nla_nest_end(msg, nest);
+	}
+	ck_assert_int_eq(parse(&kalloc_obj_bench, &b), 0);
+	ck_assert_uint_eq(b.n, 2);
+	ck_assert(!b.results[0].perf);
+	ck_assert(b.results[1].perf);
+	ck_assert_uint_eq(b.results[1].records, 1000);
+	ck_assert_uint_eq(b.results[1].ns, 22000);
 }
 END_TEST
 
@@ -506,6 +780,10 @@ START_TEST(objects_by_command)
 			 &kalloc_obj_policy_set);
 	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_STATS_GET), &kalloc_obj_stats);
 	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_BENCH_RUN), &kalloc_obj_bench);
+	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_STATS_SET), &kalloc_obj_stats);
+	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_MEMINFO_GET),
+			 &kalloc_obj_meminfo);
+	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_PERF), &kalloc_obj_perf);
 	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_VDEV_NEW), &kalloc_obj_vdev);
 	ck_assert_ptr_eq(kalloc_obj_of_cmd(KALLOC_CMD_VDEV_DMA), &kalloc_obj_vdev);
 	ck_assert_ptr_null(kalloc_obj_of_cmd(KALLOC_CMD_UNSPEC));
@@ -518,7 +796,8 @@ START_TEST(every_attribute_named)
 	/* Each object's table names every attribute of its space. */
 	static const struct kalloc_obj_ops *const all[] = {
 		&kalloc_obj_buffer, &kalloc_obj_policy, &kalloc_obj_stats,
-		&kalloc_obj_bench, &kalloc_obj_vdev,
+		&kalloc_obj_bench, &kalloc_obj_meminfo, &kalloc_obj_perf,
+		&kalloc_obj_vdev,
 	};
 	unsigned int i, t;
 
@@ -549,7 +828,14 @@ int main(void)
 	tcase_add_test(tc, stats_two_policies);
 	tcase_add_test(tc, stats_malformed);
 	tcase_add_test(tc, stats_too_many_policies);
+	tcase_add_test(tc, stats_telemetry);
+	tcase_add_test(tc, meminfo_with_addresses);
+	tcase_add_test(tc, meminfo_without_addresses);
+	tcase_add_test(tc, meminfo_malformed);
+	tcase_add_test(tc, meminfo_too_many_orders_and_zones);
+	tcase_add_test(tc, perf_message);
 	tcase_add_test(tc, bench_results);
+	tcase_add_test(tc, bench_perf_passes);
 	tcase_add_test(tc, bench_malformed);
 	tcase_add_test(tc, vdev_full);
 	tcase_add_test(tc, vdev_minimal_and_malformed);

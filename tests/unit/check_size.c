@@ -116,6 +116,28 @@ START_TEST(test_format)
 }
 END_TEST
 
+/* Rounded for people (meminfo's diagram): never for a buffer's size. */
+static void approx_as(uint64_t v, const char *want)
+{
+	char buf[32];
+
+	ck_assert_str_eq(kalloc_format_size_approx(v, buf, sizeof(buf)), want);
+}
+
+START_TEST(test_format_approx)
+{
+	approx_as(0, "0");
+	approx_as(1023, "1023");
+	approx_as(1024, "1K");
+	approx_as(1536, "1.5K");
+	approx_as(1520ULL << 20, "1.5G");
+	approx_as((128ULL << 40) - 4096, "128T");
+	approx_as(1024 * 1024 - 1, "1.0M");
+	approx_as(100 * 1024 + 512, "101K");
+	approx_as(38ULL << 20, "38M");
+}
+END_TEST
+
 /* Every size prints in a form that parses back to the same bytes. */
 static void round_trips(uint64_t v)
 {
@@ -207,6 +229,7 @@ int main(void)
 	tcase_add_test(tc, test_invalid);
 	tcase_add_test(tc, test_overflow);
 	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_format_approx);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_offsets);
 	tcase_add_test(tc, test_uint);

@@ -13,6 +13,11 @@ set -u
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 KVER=$(uname -r)
 export KVER
+# The lane this VM runs (tests/vm/run --lane): "stock" (Debian's kernel,
+# systemd) or "debug" (the debug kernel, no systemd). A scenario that runs
+# in both may size its load by it.
+LANE=$(cat /kalloc-share/lane 2> /dev/null || echo stock)
+export LANE
 export KO=/lib/modules/$KVER/updates/kalloc.ko
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -203,4 +208,180 @@ listen_events() {
 	# shellcheck disable=SC2034 # read by the scenarios
 	listener=$!
 	poll 20 grep -q '^listening$' "$1" || fail "the event listener did not start"
+}
+
+# --- telemetry (scenarios 40-49) -----------------------------------------
+
+# telemetry KEY: one telemetry counter of "kallocctl -j stats".
+telemetry() {
+	kallocctl -j stats | jq -r --arg k "$1" '.[$k]'
+}
+
+perf_active_is() {
+	[ "$(telemetry perf_active)" = "$1" ]
+}
+
+# perf_recording: waits until the perf ring records (a perf listener
+# joined: the module notices within a second).
+perf_recording() {
+	poll 10 perf_active_is true ||
+		fail "perf not recording 10 s after a listener joined"
+}
+
+# perf_idle: waits until the perf ring stops recording (the module checks
+# for listeners once a second), so that a new window starts exact.
+perf_idle() {
+	poll 10 perf_active_is false ||
+		fail "perf still recording 10 s after its last listener left"
+}
+
+# monitor_bg FILE CMD...: CMD (kallocctl ... monitor ..., or "${NOBODY[@]}"
+# kallocctl ...) in the background into FILE (stderr into FILE.err),
+# returning once it has joined its groups (its start line is out);
+# $monitor is its pid. CMD must be a program, not a function, so that
+# the pid is the monitor's own.
+monitor_bg() {
+	local file=$1
+
+	shift
+	show_cmd "$@" "> $file &"
+	"$@" > "$file" 2> "$file.err" &
+	# shellcheck disable=SC2034 # read by the scenarios
+	monitor=$!
+	poll 20 grep -q -e '\[MONITOR\]' -e '"type":"start"' "$file" ||
+		fail "the monitor did not start: $(cat "$file.err")"
+}
+
+# The prefix of as_nobody, for a command that must stay one process.
+# shellcheck disable=SC2034 # used by the scenarios
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all)
+
+# monitor_stop: stops $monitor with SIGINT and waits for its summary;
+# $rc is its exit status.
+monitor_stop() {
+	kill -INT "$monitor"
+	wait "$monitor"
+	rc=$?
+}
+
+# ndjson_type FILE TYPE: the lines of FILE (NDJSON) of that "type".
+ndjson_type() {
+	jq -c --arg t "$2" 'select(.type == $t)' "$1"
+}
+
+# kcore_u64 ADDRESS: the 8 bytes of kernel memory at ADDRESS (hex), read
+# from /proc/kcore's ELF program headers (root only), as 0x%016x.
+kcore_u64() {
+	python3 - "$1" <<'PY'
+import struct, sys
+addr = int(sys.argv[1], 16)
+with open('/proc/kcore', 'rb') as f:
+    eh = f.read(64)
+    phoff, = struct.unpack_from('<Q', eh, 0x20)
+    phentsize, phnum = struct.unpack_from('<HH', eh, 0x36)
+    for i in range(phnum):
+        f.seek(phoff + i * phentsize)
+        ptype, _, off, vaddr, _, filesz = struct.unpack('<IIQQQQ', f.read(40))
+        if ptype == 1 and vaddr <= addr < vaddr + filesz:
+            f.seek(off + addr - vaddr)
+            print('0x%016x' % struct.unpack('<Q', f.read(8)))
+            sys.exit(0)
+sys.exit('address 0x%x is not in /proc/kcore' % addr)
+PY
+}
+
+# ksym NAME: NAME's address in /proc/kallsyms (0x%016x), or nothing.
+ksym() {
+	awk -v n="$1" '$3 == n { print "0x" $1; exit }' /proc/kallsyms
+}
+
+# A raw generic netlink client in python (no libkalloc): the kalloc
+# family's id and groups from the controller, for genl_join and
+# genl_churn below.
+GENL_PY=$(cat <<'PY'
+import errno, socket, struct, sys, time
+NETLINK_GENERIC, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP = 16, 270, 1
+GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 0x10, 3
+CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME, CTRL_ATTR_MCAST_GROUPS = 1, 2, 7
+GRP_NAME, GRP_ID = 1, 2
+
+def attrs(buf):
+    out, i = {}, 0
+    while i + 4 <= len(buf):
+        ln, ty = struct.unpack_from('<HH', buf, i)
+        if ln < 4:
+            break
+        out.setdefault(ty & 0x3fff, []).append(buf[i + 4:i + ln])
+        i += (ln + 3) & ~3
+    return out
+
+def attr(ty, data):
+    a = struct.pack('<HH', 4 + len(data), ty) + data
+    return a + b'\0' * (-len(a) % 4)
+
+def resolve(s):
+    msg = struct.pack('<BBH', CTRL_CMD_GETFAMILY, 1, 0) + attr(CTRL_ATTR_FAMILY_NAME, b'kalloc\0')
+    s.send(struct.pack('<IHHII', 16 + len(msg), GENL_ID_CTRL, 1, 1, 0) + msg)
+    top = attrs(s.recv(65536)[20:])
+    groups = {}
+    for g in top.get(CTRL_ATTR_MCAST_GROUPS, []):
+        for nest in attrs(g).values():
+            a = attrs(nest[0])
+            groups[a[GRP_NAME][0].rstrip(b'\0').decode()] = struct.unpack('<I', a[GRP_ID][0])[0]
+    return struct.unpack('<H', top[CTRL_ATTR_FAMILY_ID][0][:2])[0], groups
+
+s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+family, groups = resolve(s)
+PY
+)
+
+# genl_join GROUP [PREFIX...]: joins GROUP by name, run as PREFIX
+# (as_nobody, say); prints the family's groups, then "joined" or why not
+# ("no such group", "EPERM"), and exits 0, 2 or 1.
+genl_join() {
+	local group=$1
+
+	shift
+	"$@" python3 -c "$GENL_PY
+print('groups: ' + ' '.join(sorted(groups)))
+if sys.argv[1] not in groups:
+    print('no such group')
+    sys.exit(2)
+try:
+    s.setsockopt(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, groups[sys.argv[1]])
+except OSError as e:
+    print(errno.errorcode[e.errno])
+    sys.exit(1)
+print('joined')" "$group"
+}
+
+# genl_churn SECONDS: creates and deletes a 4 KiB slab buffer "churn"
+# over one socket, by the family's id (never its name, so that nothing
+# autoloads the module), until SECONDS pass or a request fails (the
+# family went away); prints how many pairs it made and why it stopped.
+genl_churn() {
+	python3 -c "$GENL_PY
+seq = 0
+def req(cmd, body):
+    global seq
+    seq += 1
+    msg = struct.pack('<BBH', cmd, 1, 0) + body
+    s.send(struct.pack('<IHHII', 16 + len(msg), family, 5, seq, 0) + msg)
+    while True:
+        data = s.recv(65536)
+        off = 0
+        while off + 16 <= len(data):
+            ln, ty = struct.unpack_from('<IH', data, off)
+            if ty == 2:
+                return -struct.unpack_from('<i', data, off + 16)[0]
+            off += (ln + 3) & ~3
+name = attr(2, b'churn\0')
+new = name + attr(3, struct.pack('<Q', 4096)) + attr(6, struct.pack('<I', 3))
+n, err, end = 0, 0, time.time() + float(sys.argv[1])
+while time.time() < end:
+    err = req(1, new) or req(3, name)
+    if err:
+        break
+    n += 1
+print('churn: %d pairs, stopped by %s' % (n, errno.errorcode.get(err, 'time')))" "$1"
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The VM itself: Debian's kernel runs, systemd is PID 1 and reached the
 # test unit, the staged install is in place and depmod indexed it.
+# needs: systemd
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

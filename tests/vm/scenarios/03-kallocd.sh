@@ -3,6 +3,7 @@
 # plan (adds and removes), a broken plan is reported as file:line:col in
 # the journal and changes nothing, and stop leaves the buffers in place
 # (documented decision: buffers outlive the daemon).
+# needs: systemd
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

@@ -95,12 +95,17 @@ assert_eq "$(json_field cli1 control_flags)" enable,irq-enable,timer "timer star
 expect_ok kallocctl vdev del cli1
 
 step "nowait, and a second transfer while one is in flight"
-debugfs_knob vdev_dma_delay_ms 2000
+# The transfer must outlast the next two kallocctl runs: in the debug
+# lane a process takes a quarter second or more to start and the two took
+# over 2 s, so the transfer is held longer there.
+delay_ms=2000
+[ "$LANE" != debug ] || delay_ms=15000
+debugfs_knob vdev_dma_delay_ms "$delay_ms"
 expect_ok kallocctl vdev dma cli0 from-device cbuf nowait
 assert_contains "$out" "started"
 expect_fail_with "in flight" 1 kallocctl vdev dma cli0 from-device cbuf
 expect_fail_with "DMA transfer" 1 kallocctl free cbuf
-expect_ok vdevtool wait "$D" 10000000000
+expect_ok vdevtool wait "$D" $(((delay_ms + 10000) * 1000000))
 debugfs_knob vdev_dma_delay_ms 0
 
 step "refusals: one Error line each"

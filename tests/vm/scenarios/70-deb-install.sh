@@ -14,7 +14,8 @@
 # them beside lib.sh.
 #
 # Measured under TCG: about 360 s, 260 s of it dpkg -i (the DKMS build).
-# vm-timeout: 900
+# timeout: 900
+# needs: systemd
 # vm-needs: debs
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"

@@ -19,6 +19,26 @@ jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))
 ' "$f" || { echo "FAIL: $name.json is not a valid schema"; fail=1; }
 done
 
+# monitor.json repeats stats.json's keys (a stats line) and meminfo.json's
+# zone (its "system"): the copies must not drift.
+/usr/bin/python3 - "$top/docs/schema" <<'PY' || fail=1
+import json, sys
+d = sys.argv[1]
+load = lambda n: json.load(open(f"{d}/{n}.json"))
+mon, stats, mem = load("monitor"), load("stats"), load("meminfo")
+then = {c["if"]["properties"]["type"]["const"]: c["then"] for c in mon["allOf"]}
+got = dict(then["stats"]["properties"])
+got.pop("system")
+bad = []
+if got != stats["properties"] or then["stats"]["required"] != stats["required"]:
+    bad.append("a stats line's keys are not stats.json's")
+if mon["$defs"]["zone"] != mem["properties"]["zones"]["items"]:
+    bad.append("its zone is not meminfo.json's")
+for b in bad:
+    print("FAIL: monitor.json: " + b)
+sys.exit(1 if bad else 0)
+PY
+
 # Without the module or with bad input: each of these fails in JSON mode.
 for args in "-j frob" "-p" "-j alloc x 1.5K" "-j -batch /nonexistent" \
 	"-j policy set nosuch" "-j -force -batch /dev/null list"; do

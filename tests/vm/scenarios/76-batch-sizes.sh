@@ -5,6 +5,7 @@
 # exact sizes of issue 11: what list prints in SIZE, alloc takes back as
 # the same bytes, and -b prints the bytes themselves. The cost of a batch
 # against one process per command is 78-batch-bench.
+# timeout: 300
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

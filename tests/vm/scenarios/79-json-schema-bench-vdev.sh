@@ -2,6 +2,7 @@
 # The JSON of bench, bench netlink and the virtual devices (vdev add, show,
 # set, dma, ack) against its schemas in docs/schema/, as 75-json-schema
 # does for the rest.
+# timeout: 300
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

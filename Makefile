@@ -13,7 +13,8 @@
 #                   the clone (tests/debug/)
 #   make check-debug   the VM scenarios on that kernel, module built against it
 #   make bench      allocator benchmark beside glibc (docs/benchmarks.md)
-#   make fuzz       libFuzzer over every allocator policy (FUZZ_SECONDS=)
+#   make fuzz       libFuzzer over every allocator policy and the plan
+#                   language's front end (FUZZ_SECONDS=)
 #   make fuzz-kernel  the policy-aware netlink fuzzer against kalloc.ko on
 #                   the debug kernel for SECONDS= (default 600) per caller, SEED=
 #   make reliability  docs/reliability.md from the last VM runs (make check
@@ -119,6 +120,12 @@ install-tools: user
 	$(if $(BASH_COMPLETION),install -m 0644 $(BASH_COMPLETION) $(DESTDIR)$(BASHCOMPDIR)/kallocctl)
 	install -d $(DESTDIR)$(PREFIX)/share/kalloc
 	install -m 0644 spec/kalloc.yaml $(DESTDIR)$(PREFIX)/share/kalloc/
+	install -d $(DESTDIR)/etc/default
+	[ -e $(DESTDIR)/etc/default/kallocd ] || \
+		install -m 0644 systemd/kallocd.default $(DESTDIR)/etc/default/kallocd
+	install -d $(DESTDIR)$(PREFIX)/share/doc/kalloc/examples
+	install -m 0644 examples/*.plan examples/kallocd-http.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/kalloc/examples/
 
 # The uapi headers, for programs built against kalloc (examples/ shows
 # how). Not in the packages: /usr/include/linux belongs to linux-libc-dev.
@@ -201,7 +208,7 @@ check-all: check
 	$(MAKE) check-debug
 	$(MAKE) reliability
 
-unit: lib plan ctl
+unit: lib plan ctl agentd
 	$(MAKE) -C tests/unit check
 	completion/test-completion.sh ctl/kallocctl
 	tests/schema-check.sh ctl/kallocctl
@@ -211,9 +218,11 @@ alloc-check:
 
 fuzz:
 	$(MAKE) -C alloc fuzz
+	$(MAKE) -C plan fuzz
 
 fuzz-smoke:
 	$(MAKE) -C alloc fuzz-smoke
+	$(MAKE) -C plan fuzz-smoke
 
 bench:
 	$(MAKE) -C alloc bench

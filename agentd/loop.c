@@ -32,6 +32,17 @@ int kd_loop_add(struct kd_loop *loop, struct kd_watch *w)
 	return 0;
 }
 
+int kd_loop_del(struct kd_loop *loop, struct kd_watch *w)
+{
+	if (w->fd < 0)
+		return 0;
+	if (epoll_ctl(loop->epfd, EPOLL_CTL_DEL, w->fd, NULL))
+		return -errno;
+	/* A batch in progress may still name w: it is skipped there. */
+	w->fd = -1;
+	return 0;
+}
+
 int kd_loop_run(struct kd_loop *loop)
 {
 	struct epoll_event ev[KD_LOOP_EVENTS];
@@ -46,6 +57,8 @@ int kd_loop_run(struct kd_loop *loop)
 			return -errno;
 		for (i = 0; i < n && !loop->stop; i++) {
 			w = ev[i].data.ptr;
+			if (w->fd < 0)
+				continue;
 			rc = w->cb(w);
 			if (rc) {
 				kd_log(LOG_ERR, "%s: %s", w->name, strerror(-rc));

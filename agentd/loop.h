@@ -25,6 +25,8 @@ struct kd_loop {
 int kd_loop_init(struct kd_loop *loop);
 /* Watches w->fd for input; w must outlive the loop. */
 int kd_loop_add(struct kd_loop *loop, struct kd_watch *w);
+/* Stops watching w->fd (the caller closes it) and sets it to -1. */
+int kd_loop_del(struct kd_loop *loop, struct kd_watch *w);
 /* Runs callbacks until kd_loop_stop() or a callback's error. */
 int kd_loop_run(struct kd_loop *loop);
 void kd_loop_stop(struct kd_loop *loop);

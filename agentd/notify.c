@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * notify.c - sd_notify(3) for kallocd. Outside systemd (no NOTIFY_SOCKET)
- * every call does nothing, so "kallocd --once" and tests need no special
- * case. systemd 252 has no Type=notify-reload; the reload protocol is
- * RELOADING=1 then READY=1 around each reload.
+ * notify.c - sd_notify(3) for kallocd (notify.h). Outside systemd
+ * (NOTIFY_SOCKET unset) every call is a no-op.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -12,12 +10,16 @@
 #include <unistd.h>
 #include <systemd/sd-daemon.h>
 
-#include "log.h"
 #include "notify.h"
 
-void kd_notify_ready(const char *status)
+void kd_notify_ready(void)
 {
-	sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+	sd_notify(0, "READY=1");
+}
+
+void kd_notify_status(const char *status)
+{
+	sd_notifyf(0, "STATUS=%s", status);
 }
 
 void kd_notify_reloading(void)
@@ -35,16 +37,20 @@ void kd_notify_watchdog(void)
 	sd_notify(0, "WATCHDOG=1");
 }
 
-int kd_notify_watchdog_timer(int *fdp)
+uint64_t kd_notify_watchdog_usec(void)
+{
+	uint64_t usec = 0;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0)
+		return 0;
+	return usec;
+}
+
+int kd_notify_timer(uint64_t usec, int *fdp)
 {
 	struct itimerspec its = { 0 };
-	uint64_t usec = 0;
 	int fd;
 
-	*fdp = -1;
-	if (sd_watchdog_enabled(0, &usec) <= 0 || !usec)
-		return 0;
-	usec /= 2;
 	its.it_interval.tv_sec = usec / 1000000;
 	its.it_interval.tv_nsec = (usec % 1000000) * 1000;
 	its.it_value = its.it_interval;
@@ -55,8 +61,6 @@ int kd_notify_watchdog_timer(int *fdp)
 		close(fd);
 		return -errno;
 	}
-	kd_log(LOG_INFO, "watchdog: pinging every %llu ms",
-	       (unsigned long long)usec / 1000);
 	*fdp = fd;
 	return 0;
 }

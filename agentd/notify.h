@@ -7,15 +7,17 @@
 #ifndef KALLOCD_NOTIFY_H
 #define KALLOCD_NOTIFY_H
 
-/* READY=1 with STATUS=status: after the first reconcile and every reload. */
-void kd_notify_ready(const char *status);
+#include <stdint.h>
+
+/* READY=1: after the first reconcile and after every reload. */
+void kd_notify_ready(void);
+void kd_notify_status(const char *status);
 void kd_notify_reloading(void);
 void kd_notify_stopping(void);
 void kd_notify_watchdog(void);
-/*
- * A timerfd that fires at half the watchdog interval in *fdp, or -1 when
- * systemd wants no pings. Returns 0 or a negative errno.
- */
-int kd_notify_watchdog_timer(int *fdp);
+/* The watchdog interval systemd wants (0: none), in microseconds. */
+uint64_t kd_notify_watchdog_usec(void);
+/* A timerfd firing every usec microseconds, in *fdp. */
+int kd_notify_timer(uint64_t usec, int *fdp);
 
 #endif /* KALLOCD_NOTIFY_H */

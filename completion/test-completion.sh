@@ -57,10 +57,10 @@ completes() {
 
 # Top level: commands, objects, options.
 completes kallocctl '' -- alloc free list show set read write check flush \
-	monitor meminfo buffer policy stats bench vdev help
+	monitor meminfo buffer policy stats bench plan vdev help
 completes kallocctl a -- alloc
 completes kallocctl -j '' -- alloc free list show set read write check flush \
-	monitor meminfo buffer policy stats bench vdev help
+	monitor meminfo buffer policy stats bench plan vdev help
 completes kallocctl -j -p s -- show set stats
 completes kallocctl --j -- --json
 completes kallocctl -t -- -t
@@ -120,6 +120,12 @@ completes kallocctl -j monitor events count 5 '' -- perf stats duration \
 completes kallocctl meminfo '' -- help
 completes kallocctl meminfo help '' --
 
+# Plans: files, and apply's dry-run once.
+completes kallocctl plan '' -- check diff apply status help
+completes kallocctl plan apply dry -- dry-run
+completes kallocctl plan apply dry-run dry --
+completes kallocctl plan status '' --
+
 # Devices.
 completes kallocctl vdev show '' -- dev0 dev1
 completes kallocctl vdev ack d -- dev0 dev1
@@ -139,7 +145,7 @@ completes kallocctl free '' --
 completes kallocctl policy show '' -- kmalloc buddy slab first-fit best-fit tlsf
 
 # The verb tables are the CLI's: each object's help lists the same verbs.
-for obj in buffer policy stats bench vdev; do
+for obj in buffer policy stats bench plan vdev; do
 	help=$("$real" "$obj" help | sed -n '/^Verbs/,/^$/p' |
 		awk '/^  [a-z]/ { print $1 }' | sort | tr '\n' ' ')
 	mine=$(printf '%s\n' $(_kallocctl_verbs "$obj") | sort | tr '\n' ' ')

@@ -31,6 +31,7 @@
 #include "json_print.h"
 #include "meminfo.h"
 #include "monitor.h"
+#include "plan_cmd.h"
 #include "policy.h"
 #include "stats.h"
 
@@ -61,6 +62,7 @@ static const struct command commands[] = {
 	{ "policy", &ctl_policy, NULL },
 	{ "stats", &ctl_stats, NULL },
 	{ "bench", &ctl_bench, NULL },
+	{ "plan", &ctl_plan, NULL },
 	{ "vdev", &ctl_vdev, NULL },
 	{ "help", NULL, NULL },
 };

@@ -271,6 +271,34 @@ void kalloc_nl_close(struct kalloc_nl *nl);
 int kalloc_nl_getfamily(struct kalloc_nl *nl, struct kalloc_err *err);
 
 /*
+ * A receive timeout for every later request on nl (0: none): a request
+ * whose answer takes longer fails with -EAGAIN. The socket is then
+ * out of step with the kernel (the late answer may still come): close it.
+ */
+int kalloc_nl_set_timeout(struct kalloc_nl *nl, unsigned int ms,
+			  struct kalloc_err *err);
+
+/*
+ * The family's comings and goings (family.c). kalloc_family_present()
+ * says 1 or 0 from a controller dump, which, unlike kalloc_nl_open()'s
+ * lookup by name, never autoloads the module. A famwatch is a
+ * non-blocking socket on the controller's "notify" group for an event
+ * loop: when its fd is readable, kalloc_famwatch_read() says what came.
+ */
+#define KALLOC_FAMILY_NEW	0x1	/* the family was registered */
+#define KALLOC_FAMILY_DEL	0x2	/* the family went away */
+#define KALLOC_FAMILY_LOST	0x4	/* notifications were lost: look */
+
+struct kalloc_famwatch;
+
+int kalloc_family_present(struct kalloc_err *err);
+int kalloc_famwatch_open(struct kalloc_famwatch **fw, struct kalloc_err *err);
+int kalloc_famwatch_fd(const struct kalloc_famwatch *fw);
+int kalloc_famwatch_read(struct kalloc_famwatch *fw, int *events,
+			 struct kalloc_err *err);
+void kalloc_famwatch_close(struct kalloc_famwatch *fw);
+
+/*
  * Buffers. A buffer is selected by name (name != NULL) or else by id.
  * out may be NULL where the caller does not want the reply.
  */

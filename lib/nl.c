@@ -460,6 +460,18 @@ free_nl:
 	return ret;
 }
 
+int kalloc_nl_set_timeout(struct kalloc_nl *nl, unsigned int ms,
+			  struct kalloc_err *err)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+
+	if (setsockopt(nl_socket_get_fd(nl->sk), SOL_SOCKET, SO_RCVTIMEO, &tv,
+		       sizeof(tv)))
+		return kalloc_set_err(err, -errno, "cannot set a timeout: %s",
+				      strerror(errno));
+	return 0;
+}
+
 /* ---- listening ------------------------------------------------------- */
 
 int kalloc_nl_family_id(const struct kalloc_nl *nl)

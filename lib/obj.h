@@ -6,10 +6,10 @@
  * file built, reads until the ACK, error or NLMSG_DONE, and hands every
  * reply message to the object that answers the request's command. An
  * object file (obj_buffer.c, obj_policy.c, obj_stats.c, obj_bench.c,
- * obj_vdev.c, obj_meminfo.c, obj_perf.c) knows its attribute space: the
- * names of its attributes (for error messages), the policy its replies are
- * checked against, how a reply becomes a struct, and how its requests are
- * built. Adding a command is a builder in its object's file and one line in
+ * obj_meminfo.c, obj_perf.c, obj_vdev.c) knows its attribute space: the
+ * names of its attributes (for error messages), the policy its replies
+ * are checked against, how a reply becomes a struct, and how its
+ * requests are built. Adding a command is a builder in its object's file and one line in
  * kalloc_obj_of_cmd(); adding an object is a file and its lines there.
  *
  * Multicast messages (events.c) are parsed by the same objects: a group

@@ -1,75 +1,148 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * plan.h - the kalloc plan language: declarative files saying which
- * buffers should exist. Read by kallocd (and later "kallocctl plan check").
+ * plan.h - the kalloc plan language, version 1 (kalloc.plan(5)):
+ * declarative files saying which buffers and devices should exist, which
+ * policy serves them, and which rules switch policies at run time. Read
+ * by kallocd and "kallocctl plan".
  *
- * Pure: nothing here speaks netlink, so all of it is unit-testable. The
- * language lives in plan/ (libkallocplan.a), apart from the netlink client
- * in lib/, whose names and sizes it uses.
+ * The front end is pure (no netlink): lexer, parser, semantic passes,
+ * each its own file (plan_priv.h lists them), and the reconcile decision
+ * (diff.c). apply.c carries a decision out over libkalloc, and rules.c is
+ * the rules engine, a pure function of (rules, metrics, time).
  *
- * Loading runs in three stages, each its own file (plan_priv.h):
+ * Every problem is a struct kalloc_plan_error printed gcc-style:
  *
- *   lexer   bytes -> tokens (WORD, NEWLINE, EOF), each with its 1-based
- *           line and byte column; '#' starts a comment to end of line.
- *   parser  tokens -> AST: one struct kalloc_plan_stmt per statement,
- *           dispatched on its first word through a keyword table; a
- *           statement ends at the end of its line.
- *   passes  semantic checks over the whole AST of every file at once
- *           (valid names, sizes in range, no name defined twice).
+ *   file:line:col: error: message
+ *    source line
+ *         ^
  *
- * load.c reads the files and keeps the errors; diff.c is the reconcile
- * decision over a loaded plan.
- *
- * Every problem becomes a struct kalloc_plan_error printed as
- * "file:line:col: message". All errors of a load are collected (up to
- * KALLOC_PLAN_ERRORS_MAX), and a load with any error yields no plan at
- * all: a half-applied plan is worse than the previous one.
- *
- * Grammar (statements to come are added to the keyword table):
- *
- *   file      := { line }
- *   line      := [ statement ] [ "#" comment ] NEWLINE
- *   statement := "alloc" NAME SIZE
- *   NAME      := see kalloc_check_name()
- *   SIZE      := see kalloc_parse_size(), 1 .. KALLOC_BUFFER_SIZE_MAX
+ * in file order. A load with any error yields no plan at all: a
+ * half-applied plan is worse than the previous one.
  */
 #ifndef KALLOC_PLAN_H
 #define KALLOC_PLAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
 #include "kalloc.h"
 
 #define KALLOC_PLAN_DIR		"/etc/kalloc/plan.d"
 #define KALLOC_PLAN_SUFFIX	".plan"
-/* Errors kept per load; the rest are only counted (errors->dropped). */
-#define KALLOC_PLAN_ERRORS_MAX	32
+/* The owner tag of everything kallocd and "kallocctl plan apply" create. */
+#define KALLOC_PLAN_OWNER	"kallocd"
 
-/* Where a token starts. file points into the owning plan's or errors' storage. */
+/* Documented limits (kalloc.plan(5), LIMITS). */
+#define KALLOC_PLAN_FILE_MAX	(16u << 20)	/* bytes of one file */
+#define KALLOC_PLAN_LINE_MAX	4096		/* bytes of one line */
+#define KALLOC_PLAN_STMTS_MAX	100000		/* statements of one load */
+#define KALLOC_PLAN_FILES_MAX	1024		/* files of one directory */
+/* Errors kept per load; the rest are only counted (errors->dropped). */
+#define KALLOC_PLAN_ERRORS_MAX	100
+
+/* Where a token starts. file points into the owning plan's storage. */
 struct kalloc_plan_loc {
 	const char *file;
+	unsigned int fileno;	/* index in the load's file order */
 	unsigned int line;	/* 1-based; 0 when about the whole file */
 	unsigned int col;	/* 1-based byte column */
 };
 
-enum kalloc_plan_kind {
-	KALLOC_PLAN_ALLOC = 1,	/* alloc NAME SIZE */
+/* One argument as written; text is NULL when it was not given. */
+struct kalloc_plan_arg {
+	char *text;
+	struct kalloc_plan_loc loc;
 };
 
-struct kalloc_plan_alloc {
-	char *name;		/* as written; checked by the name pass */
-	char *size_text;	/* as written */
-	uint64_t size;		/* filled by the size pass */
-	struct kalloc_plan_loc name_loc;
-	struct kalloc_plan_loc size_loc;
+enum kalloc_plan_kind {
+	KALLOC_PLAN_BUFFER = 1,	/* buffer NAME size S ... | alloc NAME S */
+	KALLOC_PLAN_POLICY,	/* policy default|active P */
+	KALLOC_PLAN_VDEV,	/* vdev NAME size S [timer D] [enable] ... */
+	KALLOC_PLAN_STATS,	/* stats interval D */
+	KALLOC_PLAN_RULE,	/* rule NAME when ... then ... */
+	KALLOC_PLAN_DRIFT,	/* drift repair|report */
+	KALLOC_PLAN_METRICS,	/* metrics textfile "PATH" */
+};
+
+struct kalloc_plan_buffer {
+	struct kalloc_plan_arg name, size, policy, fill, from;
+	bool shorthand;		/* written as "alloc NAME SIZE" */
+	/* Filled by the passes: */
+	uint64_t bytes;
+	uint32_t policy_id;	/* 0: the plan's default, else the active */
+	int fill_byte;		/* -1: none */
+};
+
+enum kalloc_plan_policy_which { KALLOC_PLAN_DEFAULT = 1, KALLOC_PLAN_ACTIVE };
+
+struct kalloc_plan_policy {
+	enum kalloc_plan_policy_which which;
+	struct kalloc_plan_arg what, policy;
+	uint32_t policy_id;
+};
+
+struct kalloc_plan_vdev {
+	struct kalloc_plan_arg name, size, timer;
+	bool enable, irq_enable;
+	uint32_t window;	/* bytes */
+	uint64_t timer_ns;	/* 0: none */
+};
+
+struct kalloc_plan_stats {
+	struct kalloc_plan_arg what, interval;
+	uint32_t interval_ms;
+};
+
+/* Comparison of a rule's condition. */
+enum kalloc_plan_op { KALLOC_OP_GT = 1, KALLOC_OP_GE, KALLOC_OP_LT, KALLOC_OP_LE };
+
+struct kalloc_plan_rule {
+	struct kalloc_plan_arg name, metric, arg, op, threshold, for_, cooldown;
+	struct kalloc_plan_arg action, action_policy;
+	bool migrate;
+	/* Filled by the passes: */
+	int metric_id;		/* enum kalloc_metric */
+	uint32_t arg_policy;	/* the metric's policy */
+	enum kalloc_plan_op cmp;
+	int64_t limit;		/* in the metric's unit (see rules.h) */
+	uint64_t for_ms, cooldown_ms;
+	uint32_t set_policy;
+};
+
+enum kalloc_plan_drift { KALLOC_DRIFT_REPAIR = 1, KALLOC_DRIFT_REPORT };
+
+struct kalloc_plan_drift_stmt {
+	struct kalloc_plan_arg mode;
+	enum kalloc_plan_drift drift;
+};
+
+struct kalloc_plan_metrics {
+	struct kalloc_plan_arg what, path;
 };
 
 struct kalloc_plan_stmt {
 	enum kalloc_plan_kind kind;
 	struct kalloc_plan_loc loc;	/* the keyword */
 	union {
-		struct kalloc_plan_alloc alloc;
+		struct kalloc_plan_buffer buffer;
+		struct kalloc_plan_policy policy;
+		struct kalloc_plan_vdev vdev;
+		struct kalloc_plan_stats stats;
+		struct kalloc_plan_rule rule;
+		struct kalloc_plan_drift_stmt drift;
+		struct kalloc_plan_metrics metrics;
 	} u;
+};
+
+/* The plan's settings, resolved from its statements by the passes. */
+struct kalloc_plan_settings {
+	uint32_t default_policy;	/* 0: none stated */
+	uint32_t active_policy;		/* 0: none stated */
+	uint32_t stats_interval_ms;	/* 0: none stated */
+	enum kalloc_plan_drift drift;	/* KALLOC_DRIFT_REPAIR unless stated */
+	const char *metrics_textfile;	/* NULL: none stated */
 };
 
 struct kalloc_plan {
@@ -77,13 +150,17 @@ struct kalloc_plan {
 	size_t nfiles;
 	struct kalloc_plan_stmt *stmts;	/* in file order, then line order */
 	size_t nstmts;
+	struct kalloc_plan_settings set;
 };
 
 struct kalloc_plan_error {
 	char *file;
+	unsigned int fileno;
 	unsigned int line;	/* 0: the message is about the whole file */
 	unsigned int col;
 	char *msg;
+	char *source;		/* the source line, or NULL */
+	unsigned int seq;	/* discovery order: ties in file order */
 };
 
 struct kalloc_plan_errors {
@@ -93,73 +170,67 @@ struct kalloc_plan_errors {
 };
 
 /*
- * Each loader returns 0 and a plan in *planp, or a negative errno and
- * *planp = NULL: -EINVAL when the text has errors, -ENOENT/-EACCES/...
- * when the directory or a file cannot be read, -ENOMEM. *errsp is always
- * set (possibly to an empty list) unless -ENOMEM is returned before any
- * error could be recorded; free it with kalloc_plan_errors_free().
- *
- * kalloc_plan_load_dir() reads DIR/\*.plan (regular files, names not
- * starting with '.') in strcmp() order, i.e. C-locale order; other files
- * are ignored. A directory without plan files is an empty, valid plan.
+ * What the passes may know of the running system. Every field is
+ * optional: a pass that needs one it lacks checks nothing.
  */
+struct kalloc_plan_env {
+	bool have_budget;
+	uint64_t budget;	/* the module's "budget" parameter, bytes */
+	bool check_from;	/* look at "from" files (missing, too big) */
+};
+
+/* The module's budget from /sys/module/kalloc/parameters, if loaded. */
+void kalloc_plan_env_probe(struct kalloc_plan_env *env);
+
+/*
+ * Each loader returns 0 and a plan in *planp, or a negative errno and
+ * *planp = NULL: -EINVAL when a file has errors or cannot be read,
+ * -ENOMEM. *errsp is always set unless -ENOMEM is returned before any
+ * error could be recorded; free it with kalloc_plan_errors_free(). env
+ * may be NULL (then "from" files are checked and the budget is not).
+ *
+ * kalloc_plan_load_paths() reads each path: a directory contributes its
+ * *.plan entries (names not starting with '.') in strcmp() order; any
+ * such entry that is not a readable regular file (a dangling symlink, a
+ * FIFO, a directory, an unreadable file) is an error naming it. A file
+ * named directly is read whatever its name.
+ */
+int kalloc_plan_load_paths(const char *const *paths, size_t n,
+			   const struct kalloc_plan_env *env,
+			   struct kalloc_plan **planp,
+			   struct kalloc_plan_errors **errsp);
 int kalloc_plan_load_dir(const char *dir, struct kalloc_plan **planp,
 			 struct kalloc_plan_errors **errsp);
 int kalloc_plan_load_file(const char *path, struct kalloc_plan **planp,
 			  struct kalloc_plan_errors **errsp);
-/* Several in-memory files, as if read in this order (tests, stdin). */
+/* Several in-memory files, as if read in this order (tests, fuzzing). */
 int kalloc_plan_load_texts(const char *const *names, const char *const *texts,
 			   size_t n, struct kalloc_plan **planp,
 			   struct kalloc_plan_errors **errsp);
+int kalloc_plan_load_mem(const char *const *names, const char *const *texts,
+			 const size_t *lens, size_t n,
+			 const struct kalloc_plan_env *env,
+			 struct kalloc_plan **planp,
+			 struct kalloc_plan_errors **errsp);
 
 void kalloc_plan_free(struct kalloc_plan *plan);
 void kalloc_plan_errors_free(struct kalloc_plan_errors *errs);
 
-/* "file:line:col: message" (or "file: message" when line is 0) into buf. */
+/* "file:line:col: error: message" (or "file: error: message") into buf. */
 const char *kalloc_plan_error_str(const struct kalloc_plan_error *e,
 				  char *buf, size_t len);
+/* That line, then the source line and a caret under the column. */
+void kalloc_plan_error_print(FILE *f, const struct kalloc_plan_error *e);
+/* Every error, then "... and N more errors" when some were dropped. */
+void kalloc_plan_errors_print(FILE *f, const struct kalloc_plan_errors *errs);
 
-/* Number of alloc statements. */
+/* Statements of a kind. */
+size_t kalloc_plan_count(const struct kalloc_plan *plan,
+			 enum kalloc_plan_kind kind);
 size_t kalloc_plan_nbuffers(const struct kalloc_plan *plan);
 
-/*
- * Reconcile decision: what to do so that the kernel holds the plan.
- *
- * Ownership: owned lists the buffer names kallocd applied before (created,
- * recreated or adopted). Only owned buffers may be deleted or recreated;
- * a buffer nobody planned is never touched, and a planned buffer that
- * exists with another size but is not owned is reported as a conflict
- * and left alone.
- */
-enum kalloc_plan_act {
-	KALLOC_ACT_DELETE = 1,	/* owned, no longer planned, exists: delete */
-	KALLOC_ACT_FORGET,	/* owned, no longer planned, gone already */
-	KALLOC_ACT_RECREATE,	/* owned, planned, wrong size: delete + new */
-	KALLOC_ACT_CREATE,	/* planned, missing: new */
-	KALLOC_ACT_ADOPT,	/* planned, not owned, right size: take it */
-	KALLOC_ACT_KEEP,	/* planned, owned, right size: nothing */
-	KALLOC_ACT_CONFLICT,	/* planned, not owned, wrong size: warn */
-};
-
-struct kalloc_plan_action {
-	enum kalloc_plan_act act;
-	char name[KALLOC_NAME_MAX];
-	uint64_t size;		/* planned size (0 for DELETE/FORGET) */
-	uint64_t cur_size;	/* kernel's size (0 if missing) */
-	const struct kalloc_plan_stmt *stmt;	/* NULL for DELETE/FORGET */
-};
-
-/*
- * Fills *actsp with *nactsp actions (malloc()ed, free() it): every
- * DELETE and FORGET first (in cur order, then owned order), so deletions
- * return budget before anything is created, then one action per planned
- * buffer in plan order. Returns 0 or -ENOMEM. plan may be NULL (empty).
- */
-int kalloc_plan_diff(const struct kalloc_plan *plan,
-		     const struct kalloc_buffer_info *cur, size_t ncur,
-		     const char *const *owned, size_t nowned,
-		     struct kalloc_plan_action **actsp, size_t *nactsp);
-
-const char *kalloc_plan_act_name(enum kalloc_plan_act act);
+/* The policy a planned buffer asks for: its own, the default, or 0. */
+uint32_t kalloc_plan_buffer_policy(const struct kalloc_plan *plan,
+				   const struct kalloc_plan_buffer *b);
 
 #endif /* KALLOC_PLAN_H */

@@ -18,7 +18,18 @@ pkgs=(
 	util-linux python3
 	# building the debug lane's kernel from linux-source (tests/debug/)
 	flex bison bc libelf-dev
+	# kallocd: the metrics endpoint, and promtool to check what it serves
+	libmicrohttpd-dev prometheus curl
 )
+
+# prometheus is here for promtool only: its server must not start at boot,
+# least of all in the test VM, which boots this machine's root.
+quiet_prometheus() {
+	if [ -e /etc/systemd/system/multi-user.target.wants/prometheus.service ]; then
+		systemctl disable prometheus.service > /dev/null 2>&1 ||
+			rm -f /etc/systemd/system/multi-user.target.wants/prometheus.service
+	fi
+}
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -27,6 +38,7 @@ for p in "${pkgs[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+	[ "$(id -u)" -ne 0 ] || quiet_prometheus
 	echo "deps: all ${#pkgs[@]} packages present"
 	exit 0
 fi
@@ -40,3 +52,4 @@ echo "deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q
 apt-get install -y -q --no-install-recommends "${missing[@]}"
+quiet_prometheus

@@ -64,7 +64,7 @@ refused "kallocctl alloc bad 12Q"
 refused "setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=-all kallocctl free buffer"
 show "kallocctl list"
 
-say "kallocd keeps the buffers a declarative plan asks for"
+say "kallocd keeps the kernel as a declarative plan says (kalloc.plan(5))"
 if [ -f /kalloc-share/vm/demo.plan ]; then
 	show "cp /kalloc-share/vm/demo.plan /etc/kalloc/plan.d/demo.plan"
 else
@@ -72,14 +72,30 @@ else
 	printf '# The buffers this machine needs.\nalloc rx_ring 64K\nalloc frame_cache 2M\n' \
 		> /etc/kalloc/plan.d/demo.plan
 fi
-show "cat /etc/kalloc/plan.d/demo.plan"
+show "grep -v '^#' /etc/kalloc/plan.d/demo.plan | grep ."
+show "kallocctl plan check"
+refused "kallocctl plan diff     # exit 4: there are changes"
 show "systemctl start kallocd"
-show "systemctl status kallocd --no-pager --lines=5"
+show "systemctl status kallocd --no-pager --lines=0"
 show "kallocctl list"
+show "kallocctl vdev show nic0"
+show "kallocctl policy"
+show "kallocctl plan diff       # exit 0: the kernel holds the plan"
+
+say "A rule switches the active policy when load fragments best-fit"
+show "kallocctl plan status"
+show "for i in \$(seq 1 40); do kallocctl alloc tiny\$i 1 policy best-fit > /dev/null; done"
+show "sleep 4; kallocctl policy"
+show "journalctl -u kallocd -o cat --no-pager KALLOC_RULE=defrag"
+show "kallocctl plan status"
+
+say "Drift: a planned buffer deleted by hand comes back"
+show "kallocctl free web1; sleep 2; kallocctl show web1"
+show "journalctl -u kallocd -o cat --no-pager KALLOC_BUFFER=web1"
 
 say "A broken plan is reported as file:line:col; the buffers stay"
 show "echo 'alloc oops 12Q' >> /etc/kalloc/plan.d/demo.plan"
-show "systemctl reload kallocd"
+refused "systemctl reload kallocd"
 show "journalctl -u kallocd -o cat --no-pager | grep -F 'demo.plan:'"
 show "systemctl show -p StatusText kallocd"
 show "kallocctl list"

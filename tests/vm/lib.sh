@@ -158,6 +158,11 @@ buffer_field() {
 		jq -r --arg n "$1" --arg f "$2" '.[] | select(.name == $n) | .[$f]'
 }
 
+# vdev_field NAME FIELD: that field of the named device, or nothing.
+vdev_field() {
+	kallocctl -j vdev show | jq -r --arg n "$1" --arg f "$2" '.[] | select(.name == $n) | .[$f]'
+}
+
 has_buffer() {
 	[ -n "$(buffer_field "$1" name)" ]
 }
@@ -384,4 +389,66 @@ while time.time() < end:
         break
     n += 1
 print('churn: %d pairs, stopped by %s' % (n, errno.errorcode.get(err, 'time')))" "$1"
+}
+
+# --- kallocd and the plan language (scenarios 50-59) ----------------------
+
+PLAN_D=/etc/kalloc/plan.d
+
+# fresh_plan: kallocd stopped, its state gone, an empty plan directory,
+# a fresh module. Scenarios then write "$PLAN_D/NN.plan".
+fresh_plan() {
+	fresh_module
+	rm -rf "$PLAN_D" /run/kalloc /etc/default/kallocd \
+		/etc/systemd/system/kallocd.service.d
+	systemctl daemon-reload
+	mkdir -p "$PLAN_D"
+}
+
+# The buffers of one owner tag, sorted, as "name:size name:size ...".
+owned_by() {
+	kallocctl -j list | jq -r --arg o "$1" \
+		'[.[] | select((.owner // "") == $o) | "\(.name):\(.size)"] | sort | join(" ")'
+}
+
+buffers_count() {
+	kallocctl -j list | jq length
+}
+
+# kd_since: remembers now, for kd_journal.
+kd_since() {
+	kd_t0=$(date '+%Y-%m-%d %H:%M:%S')
+	sleep 1
+}
+
+# kd_journal [MATCH...]: kallocd's journal since kd_since, message text.
+# shellcheck disable=SC2120 # callers pass journal matches, or none
+kd_journal() {
+	journalctl -u kallocd --since "$kd_t0" --no-pager -o cat "$@"
+}
+
+kd_journal_has() {
+	kd_journal | grep -qF -- "$1"
+}
+
+kd_status() {
+	systemctl show -p StatusText --value kallocd
+}
+
+kd_pid() {
+	systemctl show -p MainPID --value kallocd
+}
+
+# kd_wait_status TEXT: until STATUS= contains TEXT (20 s).
+kd_wait_status() {
+	local t=$1
+
+	poll 20 bash -c "systemctl show -p StatusText --value kallocd | grep -qF -- '$t'" ||
+		fail "STATUS= never said '$t'; it says: $(kd_status)"
+}
+
+# debugfs, masked in the test VM, for the module's test knobs.
+mount_debugfs() {
+	mountpoint -q /sys/kernel/debug ||
+		mount -t debugfs debugfs /sys/kernel/debug || fail "cannot mount debugfs"
 }

@@ -39,6 +39,17 @@ for b in bad:
 sys.exit(1 if bad else 0)
 PY
 
+# plan check needs no module: a good plan and a broken one.
+printf 'buffer bad size 12Q\n' > /tmp/schema-check-plan.$$
+for plan in "$top/examples/demo.plan" /tmp/schema-check-plan.$$; do
+	"$bin" -j plan check "$plan" > /tmp/schema-check.$$ 2> /dev/null
+	if ! "$check" plan-check /tmp/schema-check.$$; then
+		echo "FAIL: kallocctl -j plan check $plan: not plan-check.json"
+		fail=1
+	fi
+done
+rm -f /tmp/schema-check-plan.$$
+
 # Without the module or with bad input: each of these fails in JSON mode.
 for args in "-j frob" "-p" "-j alloc x 1.5K" "-j -batch /nonexistent" \
 	"-j policy set nosuch" "-j -force -batch /dev/null list"; do

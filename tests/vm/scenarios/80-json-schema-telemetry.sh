@@ -5,7 +5,9 @@
 # bench's perf pass, and every line of a monitor of all three groups
 # (-t, so with "time") while buffers, a device, a policy change and a
 # perf bench go by: start, buffer_*, vdev_*, policy_set, stats, perf and
-# the summaries, each validated as its own document.
+# the summaries, each validated as its own document; then plan check,
+# diff and apply (main's kallocd work) against plan-check.json and
+# plan-changes.json. (plan status needs kallocd's state file: not here.)
 # timeout: 300
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
@@ -65,3 +67,24 @@ assert_eq "$(jq -s -r '[.[].type] | unique as $seen |
 	"$T/mon.ndjson")" "" "types missing from the monitor's lines"
 assert_eq "$(jq -r 'select(has("time") | not) | .type' "$T/mon.ndjson")" "" \
 	"every line has a time (-t)"
+
+step "plan check, diff and apply (kallocd's plan language)"
+printf 'buffer pj0 size 4K policy slab\nalloc pjtaken 8K\nstats interval 500ms\n' \
+	> "$T/js.plan"
+valid plan-check kallocctl -j plan check "$T/js.plan"
+printf 'buffer bad size 12Q\n' > "$T/bad.plan"
+run kallocctl -j plan check "$T/bad.plan"
+assert_eq "$rc" 1 "exit status of check with errors"
+"$CHECK" plan-check <<< "$out" || fail "check's errors do not match plan-check.json"
+run kallocctl -j plan diff "$T/js.plan"
+assert_eq "$rc" 4 "exit status of diff with changes"
+"$CHECK" plan-changes <<< "$out" || fail "diff does not match plan-changes.json"
+expect_ok kallocctl alloc pjtaken 8K
+run kallocctl -j plan apply "$T/js.plan"
+assert_eq "$rc" 1 "exit status of apply with a conflict"
+"$CHECK" plan-changes <<< "$out" || fail "apply does not match plan-changes.json"
+assert_eq "$(jq -r '[.changes[].op] | sort | join(" ")' <<< "$out")" \
+	"change conflict create" "apply's changes"
+expect_ok kallocctl free pj0
+expect_ok kallocctl free pjtaken
+expect_ok kallocctl stats interval 1s

@@ -210,6 +210,8 @@ check-all: check
 
 unit: lib plan ctl agentd
 	$(MAKE) -C tests/unit check
+	completion/test-completion.sh ctl/kallocctl
+	tests/schema-check.sh ctl/kallocctl
 
 alloc-check:
 	$(MAKE) -C alloc check

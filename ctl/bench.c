@@ -375,7 +375,7 @@ static int do_run(int argc, char **argv)
 	else
 		ret = kalloc_bench_run(nl, a.has_scenario ? &a.scenario : NULL,
 				       a.has_ops ? &a.ops : NULL, &b, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	print_bench(&b, a.perf);
@@ -504,7 +504,7 @@ static int do_netlink(int argc, char **argv)
 	if (ret)
 		goto free_times;
 	ret = netbench(nl, count, af, gf, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		ret = ctl_failed(&err);
 	else

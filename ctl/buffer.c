@@ -55,7 +55,7 @@ static void fit_row(struct ctl_col *c, const struct kalloc_buffer_info *b)
 	snprintf(buf, sizeof(buf), "%" PRIu32, b->id);
 	ctl_col_fit(&c[COL_ID], buf);
 	ctl_col_fit(&c[COL_NAME], b->name);
-	ctl_col_fit(&c[COL_SIZE], kalloc_format_size(b->size, buf, sizeof(buf)));
+	ctl_col_fit(&c[COL_SIZE], size_text(b->size, buf, sizeof(buf)));
 	ctl_col_fit(&c[COL_ALLOCATOR], b->allocator);
 	ctl_col_fit(&c[COL_POLICY], policy_of(b));
 	ctl_col_fit(&c[COL_OWNER], b->owner[0] ? b->owner : "-");
@@ -140,13 +140,19 @@ static void print_buffers(const struct kalloc_buffer_info *b, size_t n)
 	close_json_array();
 }
 
-/* One buffer as a JSON object (alloc -j, show -j). */
+/*
+ * One buffer in JSON (alloc -j, show -j, set -j): an array of one, as
+ * "ip -j addr show dev lo" is, so a script reads every buffer command's
+ * output the same way.
+ */
 static void print_buffer_json(const struct kalloc_buffer_info *b)
 {
 	struct ctl_col c[NCOLS];
 
 	init_cols(c);
+	open_json_array(NULL);
 	print_buffer(b, c, false);
+	close_json_array();
 }
 
 /* ---- alloc ------------------------------------------------------------ */
@@ -219,6 +225,11 @@ static int do_alloc(int argc, char **argv)
 	ret = ctl_alloc_parse(argc, argv, &a);
 	if (ret)
 		return ret;
+	/* It would wait for a signal in the middle of the batch. */
+	if (a.hold && ctl_in_batch()) {
+		ctl_error("hold cannot be used in a batch");
+		return EXIT_USAGE;
+	}
 	spec.name = a.name;
 	spec.size = a.size;
 	spec.policy = a.has_policy ? &a.policy : NULL;
@@ -238,7 +249,7 @@ static int do_alloc(int argc, char **argv)
 	if (a.hold)
 		ret = hold(&set);
 close_nl:
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	return ret;
 }
 
@@ -256,7 +267,7 @@ static int do_free(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_buffer_del(nl, argv[1], 0, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	return ret ? ctl_failed(&err) : EXIT_OK;
 }
 
@@ -275,7 +286,7 @@ static int do_list(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_buffer_list(nl, &bufs, &n, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	print_buffers(bufs, n);
@@ -296,7 +307,7 @@ static int do_show(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_buffer_get(nl, argv[1], 0, &b, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	if (is_json_context())
@@ -352,7 +363,7 @@ static int do_set(int argc, char **argv)
 		return ret;
 	ret = kalloc_buffer_set(nl, a.name, 0, a.has_size ? &a.size : NULL,
 				a.has_policy ? &a.policy : NULL, &b, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	if (is_json_context())
@@ -531,7 +542,7 @@ static int do_read(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = read_contents(nl, &a, &o, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret && err.msg[0]) {
 		ret = ctl_failed(&err);
 	} else if (ret) {
@@ -690,7 +701,7 @@ static int do_write(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = write_contents(nl, &a, &done, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret && done)
 		ctl_error("%s (after %" PRIu64 " bytes written)", err.msg, done);
 	else if (ret)
@@ -781,7 +792,7 @@ static int do_check(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = check_buffers(nl, name, &b, &n, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret) {
 		free(b);
 		return ctl_failed(&err);
@@ -823,7 +834,7 @@ static int do_flush(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_buffer_flush(nl, owner, &count, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	open_json_object(NULL);

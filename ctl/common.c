@@ -22,6 +22,29 @@
 
 static char invocation[64] = "kallocctl";
 
+/* How output looks: -j, -p, -b. */
+static struct {
+	bool json, pretty, bytes;
+} output;
+
+/*
+ * The last error of the running command, kept for the JSON error object
+ * (ctl_output_end); where: the batch file and line it came from.
+ */
+static struct {
+	bool set;
+	char msg[320];
+	int code;		/* negative errno from the kernel, or 0 */
+	const char *file;
+	unsigned long line;
+} error;
+
+/* In batch mode, every command shares this one socket (ctl_batch_begin). */
+static struct {
+	bool on;
+	struct kalloc_nl *nl;
+} batch;
+
 bool ctl_timestamps;
 
 void ctl_set_invocation(const char *first, const char *second)
@@ -32,9 +55,61 @@ void ctl_set_invocation(const char *first, const char *second)
 
 static void verror(const char *fmt, va_list ap)
 {
-	fputs("Error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	vsnprintf(error.msg, sizeof(error.msg), fmt, ap);
+	error.set = true;
+	if (error.file)
+		fprintf(stderr, "Error: %s:%lu: %s\n", error.file, error.line,
+			error.msg);
+	else
+		fprintf(stderr, "Error: %s\n", error.msg);
+}
+
+void ctl_set_error_where(const char *file, unsigned long line)
+{
+	error.file = file;
+	error.line = line;
+}
+
+void ctl_set_output(bool json, bool pretty, bool bytes)
+{
+	output.json = json || pretty;
+	output.pretty = pretty;
+	output.bytes = bytes;
+}
+
+void ctl_output_begin(void)
+{
+	new_json_obj(stdout, output.json, output.pretty);
+	set_size_bytes(output.bytes);
+}
+
+/*
+ * The JSON error object, unless the command already printed its result
+ * (check prints every buffer, then fails because one is damaged): stdout
+ * stays one JSON document either way.
+ */
+static void print_error_json(int status)
+{
+	open_json_object(NULL);
+	print_string(PRINT_JSON, "error", NULL, error.msg);
+	print_int(PRINT_JSON, "status", NULL, status);
+	if (error.code)
+		print_int(PRINT_JSON, "errno", NULL, -error.code);
+	if (error.file) {
+		print_string(PRINT_JSON, "file", NULL, error.file);
+		print_u64(PRINT_JSON, "line", NULL, error.line);
+	}
+	close_json_object();
+}
+
+int ctl_output_end(int status)
+{
+	if (status && error.set && is_json_context() && !json_printed())
+		print_error_json(status);
+	delete_json_obj();
+	error.set = false;
+	error.code = 0;
+	return status;
 }
 
 void ctl_error(const char *fmt, ...)
@@ -70,15 +145,49 @@ int ctl_open(struct kalloc_nl **nl)
 	struct kalloc_err err;
 	int ret;
 
-	ret = kalloc_nl_open(nl, &err);
-	if (!ret)
+	if (batch.on && batch.nl) {
+		*nl = batch.nl;
 		return EXIT_OK;
+	}
+	ret = kalloc_nl_open(nl, &err);
+	if (!ret) {
+		if (batch.on)
+			batch.nl = *nl;
+		return EXIT_OK;
+	}
+	error.code = err.code;
 	ctl_error("%s", err.msg);
 	return ret == -ENOENT ? EXIT_NOFAMILY : EXIT_FAILED;
 }
 
+void ctl_close(struct kalloc_nl *nl)
+{
+	if (!batch.on)
+		kalloc_nl_close(nl);
+}
+
+bool ctl_in_batch(void)
+{
+	return batch.on;
+}
+
+void ctl_batch_begin(void)
+{
+	batch.on = true;
+}
+
+void ctl_batch_end(void)
+{
+	if (batch.nl)
+		kalloc_nl_close(batch.nl);
+	batch.nl = NULL;
+	batch.on = false;
+	ctl_set_error_where(NULL, 0);
+}
+
 int ctl_failed(const struct kalloc_err *err)
 {
+	error.code = err->code;
 	ctl_error("%s", err->msg);
 	return EXIT_FAILED;
 }

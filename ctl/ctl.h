@@ -88,8 +88,45 @@ void ctl_set_invocation(const char *first, const char *second);
 /* -t before the command: "monitor" prints a timestamp on each line. */
 extern bool ctl_timestamps;
 
-/* Opens the netlink client; on failure prints why and gives the exit code. */
+/*
+ * Opens the netlink client; on failure prints why and gives the exit code.
+ * In batch mode every command gets the same socket, opened once, and
+ * ctl_close() leaves it open for the next line.
+ */
 int ctl_open(struct kalloc_nl **nl);
+void ctl_close(struct kalloc_nl *nl);
+void ctl_batch_begin(void);
+bool ctl_in_batch(void);
+void ctl_batch_end(void);
+
+/*
+ * One command's output: ctl_output_begin() starts it in the mode
+ * ctl_set_output() chose (-j, -p, -b); ctl_output_end(status) ends it, and
+ * in JSON mode a failed command that printed nothing prints its last error
+ * as {"error": MESSAGE, "status": N[, "errno": E][, "file": F, "line": L]}
+ * on stdout, besides the "Error:" line on stderr. Returns status.
+ */
+void ctl_set_output(bool json, bool pretty, bool bytes);
+void ctl_output_begin(void);
+int ctl_output_end(int status);
+/* Batch mode: errors name FILE:LINE (NULL: no longer). */
+void ctl_set_error_where(const char *file, unsigned long line);
+
+/*
+ * "kallocctl -batch FILE": splits line into words in place, argv[] pointing
+ * into it. Words are separated by blanks; "..." and '...' quote (a
+ * backslash escapes the next character outside single quotes); a word
+ * starting with # begins a comment. Returns the number of words, or -1 with
+ * *why set (an unterminated quote, a trailing backslash, more than max).
+ */
+int ctl_batch_split(char *line, char **argv, int max, const char **why);
+/*
+ * Runs every line of path ("-": standard input) with run, over one netlink
+ * socket, each command's output begun and ended as above. Stops at the
+ * first failure unless force. Returns the first failure's status, or 0.
+ */
+int ctl_batch_run(const char *path, bool force,
+		  int (*run)(int argc, char **argv));
 /* Prints the error; returns EXIT_FAILED. */
 int ctl_failed(const struct kalloc_err *err);
 

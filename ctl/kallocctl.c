@@ -2,8 +2,10 @@
 /*
  * kallocctl: the kalloc command line, in the style of iproute2 and wg(8).
  *
- *   kallocctl [-j|--json] [-p|--pretty] [-t|--timestamp] COMMAND [ARGS]
+ *   kallocctl [-j|--json] [-p|--pretty] [-b|--bytes] [-t|--timestamp]
+ *             COMMAND [ARGS]
  *   kallocctl [OPTIONS] OBJECT [VERB] [ARGS]
+ *   kallocctl [OPTIONS] -batch FILE|- [-force]
  *
  * This file holds the global options and the table of top-level words:
  * the objects (buffer, policy, stats, bench: one file each, with its own
@@ -65,7 +67,10 @@ static const struct command commands[] = {
 	{ "help", NULL, NULL },
 };
 
-static bool json, pretty;
+static struct {
+	bool json, pretty, bytes, force;
+	const char *batch;
+} opt;
 
 static void usage_verb(FILE *fp, const char *object, const struct ctl_verb *v)
 {
@@ -107,10 +112,16 @@ static void usage(FILE *fp)
 		"Usage: kallocctl [OPTIONS] COMMAND [ARGS]\n"
 		"       kallocctl [OPTIONS] OBJECT [VERB] [ARGS]\n"
 		"\n"
+		"       kallocctl [OPTIONS] -batch FILE|- [-force]\n"
+		"\n"
 		"Options (before the command):\n"
 		"  -j, --json       print JSON (monitor: one object a line)\n"
 		"  -p, --pretty     print indented JSON (implies -j)\n"
+		"  -b, --bytes      print sizes as exact bytes, not 4K, 1536K\n"
 		"  -t, --timestamp  monitor: a timestamp on each line\n"
+		"  -batch FILE      run the commands of FILE (\"-\": standard input),\n"
+		"                   one a line, over one netlink socket\n"
+		"  -force           go on after a failed batch line\n"
 		"  -h, --help       show this help\n"
 		"  -V, --version    show the version\n"
 		"\n"
@@ -153,12 +164,18 @@ static int run_help(int argc, char **argv)
 	return EXIT_OK;
 }
 
+static int bad_option(char **argv);
+
 /* Global options; returns -1 to go on to the command, else an exit code. */
 static int parse_options(int argc, char **argv)
 {
+	/* getopt_long_only: "-batch" and "-force", as ip spells them. */
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "pretty", no_argument, NULL, 'p' },
+		{ "bytes", no_argument, NULL, 'b' },
+		{ "batch", required_argument, NULL, 'B' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "timestamp", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -167,13 +184,23 @@ static int parse_options(int argc, char **argv)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+jpthV", longopts, NULL)) != -1) {
+	while ((c = getopt_long_only(argc, argv, "+jpbthV", longopts,
+				     NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			json = true;
+			opt.json = true;
 			break;
 		case 'p':
-			json = pretty = true;
+			opt.json = opt.pretty = true;
+			break;
+		case 'b':
+			opt.bytes = true;
+			break;
+		case 'B':
+			opt.batch = optarg;
+			break;
+		case 'f':
+			opt.force = true;
 			break;
 		case 't':
 			ctl_timestamps = true;
@@ -185,43 +212,78 @@ static int parse_options(int argc, char **argv)
 			printf("kallocctl %s\n", KALLOC_VERSION);
 			return EXIT_OK;
 		default:
-			if (optopt)
-				ctl_error("unknown option \"-%c\": try \"kallocctl help\"",
-					  optopt);
-			else
-				ctl_error("unknown option \"%s\": try \"kallocctl help\"",
-					  argv[optind - 1]);
-			return EXIT_USAGE;
+			return bad_option(argv);
 		}
 	}
 	return -1;
 }
 
-int main(int argc, char **argv)
+static int bad_option(char **argv)
 {
-	const struct command *cmd;
+	if (optopt == 'B')
+		ctl_error("-batch needs a file: try \"kallocctl help\"");
+	else if (optopt)
+		ctl_error("unknown option \"-%c\": try \"kallocctl help\"",
+			  optopt);
+	else
+		ctl_error("unknown option \"%s\": try \"kallocctl help\"",
+			  argv[optind - 1]);
+	return EXIT_USAGE;
+}
+
+/* One command, argv[0] its first word; its output begun and ended. */
+static int run_command(int argc, char **argv)
+{
+	const struct command *cmd = find_command(argv[0]);
 	int ret;
 
-	ret = parse_options(argc, argv);
-	if (ret >= 0)
-		return ret;
-	if (optind >= argc) {
-		ctl_error("no command given: try \"kallocctl help\"");
-		return EXIT_USAGE;
-	}
-	cmd = find_command(argv[optind]);
+	ctl_output_begin();
 	if (!cmd) {
 		ctl_error("unknown command \"%s\": try \"kallocctl help\"",
-			  argv[optind]);
-		return EXIT_USAGE;
+			  argv[0]);
+		ret = EXIT_USAGE;
+	} else if (cmd->obj) {
+		ret = ctl_object_run(cmd->obj, cmd->verb, argc, argv);
+	} else {
+		ret = run_help(argc, argv);
 	}
-	new_json_obj(stdout, json, pretty);
-	if (cmd->obj)
-		ret = ctl_object_run(cmd->obj, cmd->verb, argc - optind,
-				     argv + optind);
-	else
-		ret = run_help(argc - optind, argv + optind);
-	delete_json_obj();
+	return ctl_output_end(ret);
+}
+
+/* An error before any command: still an error object in JSON mode. */
+static int early_error(int status)
+{
+	ctl_output_begin();
+	ctl_error("%s", status == EXIT_USAGE && opt.batch ?
+		  "-batch takes no command: the commands are in the file" :
+		  "no command given: try \"kallocctl help\"");
+	return ctl_output_end(status);
+}
+
+static int run(int argc, char **argv)
+{
+	int ret = parse_options(argc, argv);
+
+	ctl_set_output(opt.json, opt.pretty, opt.bytes);
+	if (ret > 0) {
+		ctl_output_begin();
+		return ctl_output_end(ret);
+	}
+	if (ret == 0)
+		return ret;
+	if (opt.batch && optind < argc)
+		return early_error(EXIT_USAGE);
+	if (opt.batch)
+		return ctl_batch_run(opt.batch, opt.force, run_command);
+	if (optind >= argc)
+		return early_error(EXIT_USAGE);
+	return run_command(argc - optind, argv + optind);
+}
+
+int main(int argc, char **argv)
+{
+	int ret = run(argc, argv);
+
 	if (fflush(stdout) || ferror(stdout)) {
 		ctl_error("cannot write the output: %s", strerror(errno));
 		return EXIT_FAILED;

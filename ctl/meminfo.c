@@ -42,7 +42,7 @@ static const char *segment_note(const char *name)
 struct box_row {
 	char range[48];		/* "0x... - 0x..." or "" */
 	char name[40];
-	char size[16];
+	char size[24];		/* size_text_approx(): up to 20 digits */
 	const char *note;
 };
 
@@ -53,7 +53,7 @@ static void row_of_segment(const struct kalloc_segment *s, struct box_row *r)
 		snprintf(r->range, sizeof(r->range), "0x%016" PRIx64 " - 0x%016" PRIx64,
 			 s->start, s->end);
 	snprintf(r->name, sizeof(r->name), "%s", s->name);
-	kalloc_format_size(s->size, r->size, sizeof(r->size));
+	size_text_approx(s->size, r->size, sizeof(r->size));
 	r->note = segment_note(s->name);
 }
 
@@ -65,7 +65,7 @@ static void row_of_user(const struct kalloc_meminfo *m, struct box_row *r)
 		snprintf(r->range, sizeof(r->range), "0x%016x - 0x%016" PRIx64,
 			 0, m->task_size);
 	snprintf(r->name, sizeof(r->name), "user space");
-	kalloc_format_size(m->task_size, r->size, sizeof(r->size));
+	size_text_approx(m->task_size, r->size, sizeof(r->size));
 	r->note = "TASK_SIZE";
 }
 
@@ -155,15 +155,13 @@ void ctl_meminfo_diagram(FILE *fp, const struct kalloc_meminfo *m)
 
 static void print_totals_text(const struct kalloc_meminfo *m)
 {
-	char total[16], free[16];
+	char total[24], free[24];
 
 	printf("memory: %u-byte pages, %" PRIu64 " total (%s), %" PRIu64 " free (%s)\n",
 	       m->page_size, m->total_pages,
-	       kalloc_format_size(m->total_pages * m->page_size, total,
-				  sizeof(total)),
+	       size_text_approx(m->total_pages * m->page_size, total, sizeof(total)),
 	       m->free_pages,
-	       kalloc_format_size(m->free_pages * m->page_size, free,
-				  sizeof(free)));
+	       size_text_approx(m->free_pages * m->page_size, free, sizeof(free)));
 }
 
 static void print_kaslr_text(const struct kalloc_meminfo *m)
@@ -331,7 +329,7 @@ static int do_meminfo(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_meminfo_get(nl, &m, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	if (is_json_context())

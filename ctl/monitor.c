@@ -896,7 +896,7 @@ static void monitor_free(struct monitor *m)
 
 	for (s = 0; s < CTL_NSOURCES; s++)
 		kalloc_events_close(m->src[s].ev);
-	kalloc_nl_close(m->nl);
+	ctl_close(m->nl);
 	free(m->start);
 	free(m->end);
 }

@@ -308,7 +308,7 @@ static int diff_or_apply(int argc, char **argv, bool apply)
 			kalloc_world_free(&wb);
 		}
 	}
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 free_plan:
 	kalloc_plan_free(plan);
 	return rc;

@@ -31,7 +31,7 @@ static void fit_row(struct ctl_col *c, const struct kalloc_policy_info *p)
 	ctl_col_fit(&c[COL_POLICY], p->name);
 	snprintf(buf, sizeof(buf), "%" PRIu32, p->buffers);
 	ctl_col_fit(&c[COL_BUFFERS], buf);
-	ctl_col_fit(&c[COL_ARENA], kalloc_format_size(p->arena_bytes, buf,
+	ctl_col_fit(&c[COL_ARENA], size_text(p->arena_bytes, buf,
 						      sizeof(buf)));
 }
 
@@ -117,7 +117,7 @@ static int do_show(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = get_policies(nl, argc == 2 ? &id : NULL, &v, &n, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (!ret)
 		print_policies(v, n);
 	free(v);
@@ -205,7 +205,7 @@ static int do_set(int argc, char **argv)
 		return ret;
 	ret = kalloc_policy_set(nl, a.id, a.migrate, a.has_from ? a.from : 0,
 				&c, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	print_change(&c, a.migrate);

@@ -52,7 +52,7 @@ static uint64_t counter(const struct kalloc_pstats *ps, size_t i)
 static const char *cell(uint64_t v, bool bytes, char *buf, size_t len)
 {
 	if (bytes)
-		return kalloc_format_size(v, buf, len);
+		return size_text(v, buf, len);
 	snprintf(buf, len, "%" PRIu64, v);
 	return buf;
 }
@@ -302,7 +302,7 @@ static int do_show(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_stats_get(nl, argc == 2 ? &id : NULL, &st, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	print_stats(&st);
@@ -336,7 +336,7 @@ static int do_interval(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_stats_set_interval(nl, ms, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	return EXIT_OK;

@@ -18,6 +18,14 @@ fail=0
 run() {
 	want=$1
 	shift
+	json=
+	for a in "$@"; do
+		case $a in
+		-j | -p) json=1 ;;
+		-*) ;;
+		*) break ;;
+		esac
+	done
 	"$bin" "$@" >"$tmp/out" 2>"$tmp/err"
 	got=$?
 	if [ "$got" -ne "$want" ]; then
@@ -37,11 +45,30 @@ ok() {
 	pass=$((pass + 1))
 }
 
-# error_is "MESSAGE": stderr is exactly "Error: MESSAGE" and stdout empty.
+# json_error_is "MESSAGE": stdout is one JSON error object with that
+# message and the status run wanted.
+json_error_is() {
+	python3 - "$1" "$want" "$tmp/out" <<'PY'
+import json, sys
+msg, status, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(path) as f:
+    text = f.read()
+doc = json.loads(text)
+assert text.endswith("\n"), "no newline at the end"
+assert doc["error"] == msg, doc
+assert doc["status"] == status, doc
+assert set(doc) <= {"error", "status", "errno", "file", "line"}, doc
+PY
+}
+
+# error_is "MESSAGE": stderr is exactly "Error: MESSAGE" and stdout empty,
+# or in JSON mode (-j, -p) the JSON error object.
 error_is() {
 	if [ "$(cat "$tmp/err")" != "Error: $1" ]; then
 		bad "stderr is not \"Error: $1\""
-	elif [ -s "$tmp/out" ]; then
+	elif [ -n "$json" ] && ! json_error_is "$1"; then
+		bad "stdout is not the JSON error object for \"$1\""
+	elif [ -z "$json" ] && [ -s "$tmp/out" ]; then
 		bad "stdout not empty on error"
 	else
 		ok
@@ -248,6 +275,30 @@ for obj in buffer policy stats bench; do
 	run 0 $obj help && grep -q "^Usage: kallocctl $obj VERB" "$tmp/out" &&
 		[ ! -s "$tmp/err" ] && ok || bad "$obj help does not print its help"
 done
+
+# JSON mode: every error is also an object on stdout.
+run 2 -j frob && error_is 'unknown command "frob": try "kallocctl help"'
+run 2 -p && error_is 'no command given: try "kallocctl help"'
+run 2 -j -x list && error_is 'unknown option "-x": try "kallocctl help"'
+
+# -batch: lines that fail offline name FILE:LINE; parsing needs no module.
+printf '# a comment\n\nalloc "a b 1K\nlist\n' >"$tmp/batch"
+run 2 -batch "$tmp/batch" &&
+	error_is "$tmp/batch:3: cannot split the line: unterminated \" quote"
+printf 'frob\nalloc x 12Q\n' >"$tmp/batch"
+run 2 -force -batch - <"$tmp/batch" &&
+	[ "$(cat "$tmp/err")" = "Error: -:1: unknown command \"frob\": try \"kallocctl help\"
+Error: -:2: invalid size \"12Q\": expected a number of bytes with an optional K, M, G or T suffix" ] &&
+	ok || bad "-force -batch: not one error per failed line"
+run 2 -j -batch - <"$tmp/batch" && [ "$(cat "$tmp/out")" = \
+	'{"error":"unknown command \"frob\": try \"kallocctl help\"","status":2,"file":"-","line":1}' ] &&
+	ok || bad "-j -batch: not the error object with file and line"
+echo 'alloc h 4K hold' >"$tmp/batch"
+run 2 -batch "$tmp/batch" && error_is "$tmp/batch:1: hold cannot be used in a batch"
+run 2 -batch && error_is '-batch needs a file: try "kallocctl help"'
+run 2 -batch - list && error_is '-batch takes no command: the commands are in the file'
+run 1 -batch "$tmp/none" &&
+	error_is "cannot open $tmp/none: No such file or directory"
 
 sizemsg='expected a number of bytes with an optional K, M, G or T suffix'
 run 2 alloc x 12Q && error_is "invalid size \"12Q\": $sizemsg"

@@ -257,14 +257,14 @@ enum { COL_NAME, COL_MINOR, COL_WINDOW, COL_STATUS, COL_CONTROL, COL_TIMER,
        COL_IRQS, COL_DMA, COL_FILES, COL_OWNER, NCOLS };
 
 struct vdev_cells {
-	char minor[16], window[16], status[64], control[64], timer[24];
+	char minor[16], window[24], status[64], control[64], timer[24];
 	char irqs[24], dma[48], files[16];
 };
 
 static void cells_of(const struct kalloc_vdev_info *v, struct vdev_cells *c)
 {
 	snprintf(c->minor, sizeof(c->minor), "%" PRIu32, v->minor);
-	kalloc_format_size(v->size, c->window, sizeof(c->window));
+	size_text(v->size, c->window, sizeof(c->window));
 	ctl_vdev_status_words(v->status, c->status, sizeof(c->status));
 	ctl_vdev_control_words(v->control, c->control, sizeof(c->control));
 	if (v->control & KALLOC_VDEV_CONTROL_TIMER_ENABLE)
@@ -407,7 +407,7 @@ static int do_show(int argc, char **argv)
 	} else {
 		ret = kalloc_vdev_list(nl, &v, &n, &err);
 	}
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (!ret)
 		print_vdevs(v, n);
 	free(v);
@@ -441,7 +441,7 @@ static int do_add(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_vdev_new(nl, &spec, &v, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	return show_result(ret, &v, &err);
 }
 
@@ -460,7 +460,7 @@ static int do_set(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_vdev_set(nl, a.name, &a.s, &v, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	return show_result(ret, &v, &err);
 }
 
@@ -479,7 +479,7 @@ static int name_only(int argc, char **argv,
 	if (ret)
 		return ret;
 	ret = fn(nl, argv[1], &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	return ret ? ctl_failed(&err) : EXIT_OK;
 }
 
@@ -573,7 +573,7 @@ static int do_dma(int argc, char **argv)
 	if (ret)
 		return ret;
 	ret = kalloc_vdev_dma(nl, &d, &v, &err);
-	kalloc_nl_close(nl);
+	ctl_close(nl);
 	if (ret)
 		return ctl_failed(&err);
 	return print_transfer(&d, &v);

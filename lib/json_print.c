@@ -26,6 +26,7 @@ static struct {
 	bool json;
 	bool pretty;
 	bool wrote;			/* anything in JSON mode so far */
+	bool bytes;			/* sizes as plain bytes in text */
 	int depth;
 	bool first[JSON_MAX_DEPTH + 1];	/* no member yet at this level */
 } jw = { .first = { true } };
@@ -51,6 +52,11 @@ void delete_json_obj(void)
 bool is_json_context(void)
 {
 	return jw.json;
+}
+
+bool json_printed(void)
+{
+	return jw.json && jw.wrote;
 }
 
 static FILE *out(void)
@@ -231,6 +237,27 @@ void print_bool(enum output_type type, const char *key, const char *fmt,
 	}
 }
 
+void set_size_bytes(bool bytes)
+{
+	jw.bytes = bytes;
+}
+
+const char *size_text(uint64_t bytes, char *buf, size_t len)
+{
+	if (!jw.bytes)
+		return kalloc_format_size(bytes, buf, len);
+	snprintf(buf, len, "%" PRIu64, bytes);
+	return buf;
+}
+
+const char *size_text_approx(uint64_t bytes, char *buf, size_t len)
+{
+	if (!jw.bytes)
+		return kalloc_format_size_approx(bytes, buf, len);
+	snprintf(buf, len, "%" PRIu64, bytes);
+	return buf;
+}
+
 void print_size(enum output_type type, const char *key, const char *fmt,
 		uint64_t bytes)
 {
@@ -240,7 +267,7 @@ void print_size(enum output_type type, const char *key, const char *fmt,
 		json_member(key);
 		fprintf(out(), "%" PRIu64, bytes);
 	} else if (want_text(type)) {
-		fprintf(out(), fmt, kalloc_format_size(bytes, buf, sizeof(buf)));
+		fprintf(out(), fmt, size_text(bytes, buf, sizeof(buf)));
 	}
 }
 

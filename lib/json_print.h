@@ -39,6 +39,8 @@ void new_json_obj(FILE *fp, bool json, bool pretty);
 /* Ends output: in JSON mode, terminates the document with a newline. */
 void delete_json_obj(void);
 bool is_json_context(void);
+/* Whether any JSON went out since new_json_obj(). */
+bool json_printed(void);
 
 /* Objects and arrays exist only in JSON mode; name is NULL in an array. */
 void open_json_object(const char *name);
@@ -59,7 +61,16 @@ void print_s64(enum output_type type, const char *key, const char *fmt,
 	       int64_t value);
 void print_bool(enum output_type type, const char *key, const char *fmt,
 		bool value);
-/* Bytes: human-readable ("4K", via kalloc_format_size) as text, a number in JSON. */
+/*
+ * Bytes: a size alloc takes back ("4K", "1536K", via kalloc_format_size)
+ * as text, or plain bytes after set_size_bytes(true) (kallocctl -b); always
+ * the exact integer in JSON.
+ */
+void set_size_bytes(bool bytes);
+/* The text print_size() would show, for measuring table columns. */
+const char *size_text(uint64_t bytes, char *buf, size_t len);
+/* The same, rounded (kalloc_format_size_approx) unless -b asked for bytes. */
+const char *size_text_approx(uint64_t bytes, char *buf, size_t len);
 void print_size(enum output_type type, const char *key, const char *fmt,
 		uint64_t bytes);
 /*

@@ -607,8 +607,14 @@ int kalloc_buffer_write_range(struct kalloc_nl *nl, const char *name,
 int kalloc_parse_size(const char *s, uint64_t *out);
 /* A plain decimal number of at most max: 0, -EINVAL or -ERANGE. */
 int kalloc_parse_uint(const char *s, uint64_t max, uint64_t *out);
-/* Formats bytes as "1024", "4K", "1.5M" into buf. */
+/* Formats bytes exactly, in a form kalloc_parse_size takes back: "1000", "4K", "1536K". */
 const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len);
+/*
+ * Rounded for people, "1.5G", "128T" (tenths below 10 units): only for
+ * displays nobody gives back to alloc (meminfo's diagram of the address
+ * space), never for a buffer's size.
+ */
+const char *kalloc_format_size_approx(uint64_t bytes, char *buf, size_t len);
 
 /*
  * Durations (duration.c): "100us", "10ms", "1s", "2m", "1h", "1.5s" (units

@@ -16,9 +16,11 @@
  * -EINVAL; a well-formed value that does not fit in 64 bits, digits or
  * digits times unit, is -ERANGE.
  *
- * Formatting goes the other way with the same units: exact multiples print
- * as integers ("4K"), others with one rounded decimal below ten units
- * ("1.5M") and as rounded integers above ("100M"), the way du -h does.
+ * Formatting goes the other way, exactly: the largest unit that divides
+ * the value ("4K", "1536K", "3G"), else plain bytes ("1000", "1537").
+ * Never rounded, so whatever kallocctl prints as a size, alloc and set
+ * accept back as the same number of bytes (du -h's "1.5M" would not even
+ * parse).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -84,6 +86,22 @@ int kalloc_parse_size(const char *s, uint64_t *out)
 }
 
 const char *kalloc_format_size(uint64_t bytes, char *buf, size_t len)
+{
+	int i = -1;
+
+	/* The largest unit that divides bytes exactly; none for 0. */
+	while (bytes && i + 1 < (int)sizeof(units) - 1 &&
+	       bytes % (1ULL << (10 * (i + 2))) == 0)
+		i++;
+	if (i < 0)
+		snprintf(buf, len, "%" PRIu64, bytes);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", bytes >> (10 * (i + 1)),
+			 units[i]);
+	return buf;
+}
+
+const char *kalloc_format_size_approx(uint64_t bytes, char *buf, size_t len)
 {
 	int i = -1;
 	uint64_t unit = 1, tenths;

@@ -11,6 +11,7 @@ pkgs=(
 	sparse clang libclang-rt-14-dev valgrind gnuplot-nox mandoc man-db
 	python3 python3-yaml python3-jsonschema linux-source-6.12
 	libjemalloc2 libmimalloc2.0 libtcmalloc-minimal4
+	python3-jsonschema jq bash-completion strace
 	debhelper dh-dkms dkms lintian man-db
 	# the kernel gauntlet (tests/gauntlet): unshare and setpriv for its
 	# callers, python3 for the scorecard (docs/reliability.md)

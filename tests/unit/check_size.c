@@ -101,30 +101,75 @@ START_TEST(test_format)
 	formats_as(1023, "1023");
 	formats_as(1024, "1K");
 	formats_as(4096, "4K");
-	formats_as(1536, "1.5K");
+	formats_as(1025, "1025");
+	/* Exact, never rounded: what list printed as 1.5M, alloc refused. */
+	formats_as(1536, "1536");
+	formats_as(3ULL << 19, "1536K");
 	formats_as(1ULL << 20, "1M");
-	formats_as(3ULL << 19, "1.5M");
 	formats_as(4ULL << 20, "4M");
 	formats_as(1ULL << 30, "1G");
 	formats_as(5ULL << 40, "5T");
-	formats_as(100 * 1024 + 512, "101K");
-	formats_as(1024 * 1024 - 1, "1.0M");
-	formats_as(UINT64_MAX, "16777216T");
+	formats_as(1ULL << 50, "1024T");
+	formats_as(100 * 1024 + 512, "102912");
+	formats_as(1024 * 1024 - 1, "1048575");
+	formats_as(UINT64_MAX, "18446744073709551615");
 }
 END_TEST
 
+/* Rounded for people (meminfo's diagram): never for a buffer's size. */
+static void approx_as(uint64_t v, const char *want)
+{
+	char buf[32];
+
+	ck_assert_str_eq(kalloc_format_size_approx(v, buf, sizeof(buf)), want);
+}
+
+START_TEST(test_format_approx)
+{
+	approx_as(0, "0");
+	approx_as(1023, "1023");
+	approx_as(1024, "1K");
+	approx_as(1536, "1.5K");
+	approx_as(1520ULL << 20, "1.5G");
+	approx_as((128ULL << 40) - 4096, "128T");
+	approx_as(1024 * 1024 - 1, "1.0M");
+	approx_as(100 * 1024 + 512, "101K");
+	approx_as(38ULL << 20, "38M");
+}
+END_TEST
+
+/* Every size prints in a form that parses back to the same bytes. */
+static void round_trips(uint64_t v)
+{
+	char buf[32];
+	uint64_t back = 0;
+
+	kalloc_format_size(v, buf, sizeof(buf));
+	ck_assert_msg(kalloc_parse_size(buf, &back) == 0, "%s does not parse",
+		      buf);
+	ck_assert_msg(back == v, "%llu printed as %s, parsed back as %llu",
+		      (unsigned long long)v, buf, (unsigned long long)back);
+}
+
 START_TEST(test_round_trip)
 {
-	static const uint64_t vals[] = { 0, 7, 1024, 4096, 1ULL << 20,
-					 3ULL << 30, 1ULL << 40 };
-	char buf[32];
+	static const uint64_t vals[] = { 0, 7, 1024, 1536, 4096, 3ULL << 19,
+					 1ULL << 20, 3ULL << 30, 1ULL << 40,
+					 (1ULL << 40) + 1, UINT64_MAX,
+					 UINT64_MAX - 1023, UINT64_MAX >> 10 << 10 };
 	uint64_t v;
 	size_t i;
+	int s;
 
-	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
-		kalloc_format_size(vals[i], buf, sizeof(buf));
-		ck_assert_int_eq(kalloc_parse_size(buf, &v), 0);
-		ck_assert_uint_eq(v, vals[i]);
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
+		round_trips(vals[i]);
+	/* Every shift, and its neighbours: each unit boundary both ways. */
+	for (s = 0; s < 64; s++) {
+		v = 1ULL << s;
+		round_trips(v);
+		round_trips(v - 1);
+		round_trips(v + 1);
+		round_trips(v * 3);
 	}
 }
 END_TEST
@@ -184,6 +229,7 @@ int main(void)
 	tcase_add_test(tc, test_invalid);
 	tcase_add_test(tc, test_overflow);
 	tcase_add_test(tc, test_format);
+	tcase_add_test(tc, test_format_approx);
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_offsets);
 	tcase_add_test(tc, test_uint);

@@ -40,7 +40,7 @@ expect_ok kallocctl set b policy tlsf
 assert_eq "$(buffer_field b policy)" tlsf "policy after the move"
 assert_eq "$(contents b | cut -c1-8192)" "$want" "contents after the move"
 expect_ok kallocctl -j set b size 1K policy slab
-assert_eq "$(jq -c '{size, policy}' <<< "$out")" '{"size":1024,"policy":"slab"}' "set's JSON reply"
+assert_eq "$(jq -c '.[0] | {size, policy}' <<< "$out")" '{"size":1024,"policy":"slab"}' "set's JSON reply"
 assert_eq "$(contents b)" "${want:0:2048}" "contents after shrinking"
 assert_eq "$(stats_field tlsf live_buffers)" 0 "tlsf's live buffers after the move"
 assert_eq "$(stats_field slab live_bytes)" 1024 "slab's live bytes"
@@ -57,7 +57,7 @@ refused() {
 
 	shift
 	expect_fail_with "$want" 1 kallocctl set "$@"
-	assert_eq "$(kallocctl -j show b | jq -c '{size, policy}')" \
+	assert_eq "$(kallocctl -j show b | jq -c '.[] | {size, policy}')" \
 		'{"size":1024,"policy":"slab"}' "b after 'set $*'"
 	assert_eq "$(contents b)" "${want_now}" "b's contents after 'set $*'"
 }

@@ -33,7 +33,7 @@ step "describing is open to everyone"
 expect_ok as_nobody kallocctl list
 assert_eq "$(awk '$2 == "buf" { print $3, $5 }' <<< "$out")" "4K slab" "buf as nobody"
 expect_ok as_nobody kallocctl -j show buf
-assert_eq "$(jq -c '{name, policy, owner}' <<< "$out")" \
+assert_eq "$(jq -c '.[] | {name, policy, owner}' <<< "$out")" \
 	'{"name":"buf","policy":"slab","owner":"user"}' "show -j as nobody"
 expect_ok as_nobody kallocctl check
 assert_eq "$out" "1 buffer checked, all guards intact" "check as nobody"

@@ -7,7 +7,9 @@
  * so a thousand commands cost one family lookup, not a thousand processes.
  * Errors name the file and line ("Error: plan.txt:3: ..."); the first one
  * stops the batch unless -force is given, and its status is the exit
- * status. In JSON mode each command prints its own document, so the output
+ * status. "plan diff" and "plan apply dry-run" exit 4 when there are
+ * changes: that is a report, not a failure, so it does not stop the batch;
+ * the batch exits 4 if some line did and none failed. In JSON mode each command prints its own document, so the output
  * is one JSON value per line (compact) for the commands that print one.
  */
 #include <errno.h>
@@ -16,6 +18,7 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "plan_cmd.h"
 
 #define BATCH_MAX_WORDS	64
 
@@ -106,20 +109,25 @@ static int run_lines(FILE *fp, const char *name, bool force,
 {
 	unsigned long lineno = 0;
 	int ret, first = EXIT_OK;
+	bool changes = false;
 	size_t cap = 0;
 	char *line = NULL;
 
 	while (getline(&line, &cap, fp) >= 0) {
 		ctl_set_error_where(name, ++lineno);
 		ret = run_line(line, run);
+		fflush(stdout);
+		if (ret == EXIT_CHANGES) {
+			changes = true;
+			continue;
+		}
 		if (ret && !first)
 			first = ret;
 		if (ret && !force)
 			break;
-		fflush(stdout);
 	}
 	free(line);
-	return first;
+	return first ? first : changes ? EXIT_CHANGES : EXIT_OK;
 }
 
 int ctl_batch_run(const char *path, bool force,

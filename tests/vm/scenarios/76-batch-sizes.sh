@@ -1,7 +1,8 @@
 #!/bin/bash
 # kallocctl -batch against the module: many commands over one netlink
 # socket (counted with strace), FILE:LINE for the first failure and a stop
-# there, -force going on, "-batch -" from a pipe, JSON lines; then the
+# there, -force going on, "-batch -" from a pipe, JSON lines, plan diff's
+# status 4 not stopping a batch; then the
 # exact sizes of issue 11: what list prints in SIZE, alloc takes back as
 # the same bytes, and -b prints the bytes themselves. The cost of a batch
 # against one process per command is 78-batch-bench.
@@ -59,6 +60,20 @@ assert_eq "$rc" 1 "exit status of the failed batch"
 assert_eq "$(tail -n 1 <<< "$out" | jq -c '[.file, .line]')" "[\"$T/batch\",2]" \
 	"the failed line in the error object"
 assert_eq "$(wc -l <<< "$out")" 2 "batch output lines (stopped at line 2)"
+
+step "plan diff's status 4 (changes) is a report: the batch goes on, exits 4"
+mkdir -p "$T/plan"
+echo 'buffer pd1 size 4K' > "$T/plan/pd.plan"
+printf 'plan diff %s\nalloc pd2 1K\n' "$T/plan" > "$T/diff"
+run kallocctl -batch "$T/diff"
+assert_eq "$rc" 4 "exit status of a batch whose plan diff found changes"
+assert_contains "$out" "pd1"
+assert_eq "$(kallocctl -j list | jq -r '[.[].name | select(startswith("pd"))] | join(" ")')" \
+	pd2 "the line after the diff ran"
+printf 'plan diff %s\nfree nosuch\nalloc pd3 1K\n' "$T/plan" > "$T/diff"
+run kallocctl -batch "$T/diff"
+assert_eq "$rc" 1 "a failure after a diff with changes: its status wins"
+expect_ok kallocctl free pd2
 
 
 step "exact sizes: list's SIZE column is what alloc takes back"

@@ -11,12 +11,12 @@
  * and the error decoder asks it what an attribute of a request is called.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <netlink/genl/genl.h>
 
 #include "obj.h"
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 static const struct kalloc_obj_ops *const by_cmd[] = {
 	[KALLOC_CMD_BUFFER_NEW]		= &kalloc_obj_buffer,
@@ -53,6 +53,20 @@ const char *kalloc_obj_attr_name(const struct kalloc_obj_ops *ops,
 	if (type == 0 || type > ops->maxattr)
 		return NULL;
 	return ops->attr_names[type];
+}
+
+void kalloc_obj_get_u64s(struct nlattr **tb, const struct kalloc_obj_u64 *map,
+			 size_t n, void *out)
+{
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!tb[map[i].type])
+			continue;
+		v = nla_get_u64(tb[map[i].type]);
+		memcpy((char *)out + map[i].off, &v, sizeof(v));
+	}
 }
 
 int kalloc_obj_parse(const struct kalloc_obj_ops *ops, struct nlmsghdr *nlh,

@@ -31,6 +31,10 @@
 
 #include "kalloc.h"
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Bound of every attribute space's top level, for the parse tables. */
 #define KALLOC_OBJ_MAXATTR	31
 
@@ -91,6 +95,21 @@ struct kalloc_io_data {
  * stats group message's system metrics): 0 or -EPROTO. obj_meminfo.c.
  */
 int kalloc_obj_parse_zone(struct nlattr *nest, struct kalloc_zone *z);
+
+/*
+ * A u64 attribute and the uint64_t field of a struct it fills: the
+ * counters of a reply are a table of these, filled by one loop.
+ */
+struct kalloc_obj_u64 {
+	int type;
+	size_t off;
+};
+
+#define KALLOC_OBJ_U64(attr, type, field) { (attr), offsetof(type, field) }
+
+/* Each field of map whose attribute is in tb; the others are left as they are. */
+void kalloc_obj_get_u64s(struct nlattr **tb, const struct kalloc_obj_u64 *map,
+			 size_t n, void *out);
 
 /*
  * A perf group message as obj_perf.c parses it: the header, and the

@@ -64,16 +64,14 @@ static const struct nla_policy segment_policy[KALLOC_SEGMENT_A_MAX + 1] = {
 };
 
 /* The zone attributes MEMINFO_GET adds to the brief view, and where they go. */
-static const struct {
-	int type;
-	size_t off;
-} zone_full_u64[] = {
-	{ KALLOC_ZONE_A_SPANNED, offsetof(struct kalloc_zone, spanned) },
-	{ KALLOC_ZONE_A_PRESENT, offsetof(struct kalloc_zone, present) },
-	{ KALLOC_ZONE_A_MANAGED, offsetof(struct kalloc_zone, managed) },
-	{ KALLOC_ZONE_A_WMARK_MIN, offsetof(struct kalloc_zone, wmark_min) },
-	{ KALLOC_ZONE_A_WMARK_LOW, offsetof(struct kalloc_zone, wmark_low) },
-	{ KALLOC_ZONE_A_WMARK_HIGH, offsetof(struct kalloc_zone, wmark_high) },
+#define ZONE_U64(attr, field) KALLOC_OBJ_U64(attr, struct kalloc_zone, field)
+static const struct kalloc_obj_u64 zone_full_u64[] = {
+	ZONE_U64(KALLOC_ZONE_A_SPANNED, spanned),
+	ZONE_U64(KALLOC_ZONE_A_PRESENT, present),
+	ZONE_U64(KALLOC_ZONE_A_MANAGED, managed),
+	ZONE_U64(KALLOC_ZONE_A_WMARK_MIN, wmark_min),
+	ZONE_U64(KALLOC_ZONE_A_WMARK_LOW, wmark_low),
+	ZONE_U64(KALLOC_ZONE_A_WMARK_HIGH, wmark_high),
 };
 
 static uint64_t u64_or_0(struct nlattr *a)
@@ -106,17 +104,11 @@ static int parse_free_area(struct nlattr *nest, struct kalloc_zone *z)
 	return 0;
 }
 
-/* The full view comes with the watermarks; the brief one without. */
+/* The full view comes with the watermarks; the brief one without (0s). */
 static void parse_zone_full(struct nlattr **tb, struct kalloc_zone *z)
 {
-	size_t i;
-
 	z->full = tb[KALLOC_ZONE_A_MANAGED] && tb[KALLOC_ZONE_A_WMARK_MIN];
-	for (i = 0; i < sizeof(zone_full_u64) / sizeof(zone_full_u64[0]); i++) {
-		uint64_t v = u64_or_0(tb[zone_full_u64[i].type]);
-
-		memcpy((char *)z + zone_full_u64[i].off, &v, sizeof(v));
-	}
+	kalloc_obj_get_u64s(tb, zone_full_u64, ARRAY_SIZE(zone_full_u64), z);
 }
 
 int kalloc_obj_parse_zone(struct nlattr *nest, struct kalloc_zone *z)

@@ -89,23 +89,17 @@ static const struct nla_policy pstats_policy[KALLOC_PSTATS_A_MAX + 1] = {
 };
 
 /* The u64 counters of a policy's nest, and where each goes. */
-static const struct {
-	int type;
-	size_t off;
-} pstats_u64[] = {
-	{ KALLOC_PSTATS_A_ALLOCS, offsetof(struct kalloc_pstats, allocs) },
-	{ KALLOC_PSTATS_A_FREES, offsetof(struct kalloc_pstats, frees) },
-	{ KALLOC_PSTATS_A_FAILURES, offsetof(struct kalloc_pstats, failures) },
-	{ KALLOC_PSTATS_A_LIVE_BUFFERS,
-	  offsetof(struct kalloc_pstats, live_buffers) },
-	{ KALLOC_PSTATS_A_LIVE_BYTES, offsetof(struct kalloc_pstats, live_bytes) },
-	{ KALLOC_PSTATS_A_PEAK_BYTES, offsetof(struct kalloc_pstats, peak_bytes) },
-	{ KALLOC_PSTATS_A_FOOTPRINT_BYTES,
-	  offsetof(struct kalloc_pstats, footprint_bytes) },
-	{ KALLOC_PSTATS_A_ARENA_BYTES,
-	  offsetof(struct kalloc_pstats, arena_bytes) },
-	{ KALLOC_PSTATS_A_CANARY_VIOLATIONS,
-	  offsetof(struct kalloc_pstats, canary_violations) },
+#define PSTATS_U64(attr, field) KALLOC_OBJ_U64(attr, struct kalloc_pstats, field)
+static const struct kalloc_obj_u64 pstats_u64[] = {
+	PSTATS_U64(KALLOC_PSTATS_A_ALLOCS, allocs),
+	PSTATS_U64(KALLOC_PSTATS_A_FREES, frees),
+	PSTATS_U64(KALLOC_PSTATS_A_FAILURES, failures),
+	PSTATS_U64(KALLOC_PSTATS_A_LIVE_BUFFERS, live_buffers),
+	PSTATS_U64(KALLOC_PSTATS_A_LIVE_BYTES, live_bytes),
+	PSTATS_U64(KALLOC_PSTATS_A_PEAK_BYTES, peak_bytes),
+	PSTATS_U64(KALLOC_PSTATS_A_FOOTPRINT_BYTES, footprint_bytes),
+	PSTATS_U64(KALLOC_PSTATS_A_ARENA_BYTES, arena_bytes),
+	PSTATS_U64(KALLOC_PSTATS_A_CANARY_VIOLATIONS, canary_violations),
 };
 
 /*
@@ -135,7 +129,6 @@ static int parse_histogram(struct nlattr *nest, uint64_t *buckets)
 static int parse_pstats(struct nlattr *nest, struct kalloc_pstats *ps)
 {
 	struct nlattr *tb[KALLOC_PSTATS_A_MAX + 1];
-	size_t i;
 
 	if (nla_parse_nested(tb, KALLOC_PSTATS_A_MAX, nest, pstats_policy) < 0)
 		return -EPROTO;
@@ -144,11 +137,7 @@ static int parse_pstats(struct nlattr *nest, struct kalloc_pstats *ps)
 	memset(ps, 0, sizeof(*ps));
 	ps->policy = nla_get_u32(tb[KALLOC_PSTATS_A_POLICY]);
 	nla_strlcpy(ps->name, tb[KALLOC_PSTATS_A_NAME], sizeof(ps->name));
-	for (i = 0; i < sizeof(pstats_u64) / sizeof(pstats_u64[0]); i++) {
-		if (tb[pstats_u64[i].type])
-			*(uint64_t *)((char *)ps + pstats_u64[i].off) =
-				nla_get_u64(tb[pstats_u64[i].type]);
-	}
+	kalloc_obj_get_u64s(tb, pstats_u64, ARRAY_SIZE(pstats_u64), ps);
 	if (tb[KALLOC_PSTATS_A_FRAG_INTERNAL])
 		ps->frag_internal = nla_get_u32(tb[KALLOC_PSTATS_A_FRAG_INTERNAL]);
 	if (tb[KALLOC_PSTATS_A_FRAG_EXTERNAL])

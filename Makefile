@@ -229,8 +229,12 @@ spec-check:
 man-lint:
 	tests/man-lint
 
+# VM_SELECT=--check: only what make check runs in that lane (tests/vm/run,
+# "Lanes"); by default every scenario the lane can run.
+VM_SELECT ?=
+
 vm-check: all
-	tests/vm/run --scenarios
+	tests/vm/run $(VM_SELECT) --scenarios
 
 # The fuzzer for as long as asked: SECONDS per caller (root, unprivileged,
 # user namespace, user+network namespace), in the debug lane's VM, where
@@ -255,7 +259,7 @@ debug-kernel:
 	@tests/debug/build-kernel > /dev/null
 
 check-debug: all debug-kernel
-	tests/vm/run --lane debug --scenarios
+	tests/vm/run $(VM_SELECT) --lane debug --scenarios
 
 # The README's main job.
 demo: deps

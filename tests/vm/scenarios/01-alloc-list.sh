@@ -2,6 +2,7 @@
 # kallocctl alloc / list / -j list / free against the real module: the
 # table shows the buffer with its human size, allocator, policy and owner,
 # the JSON is valid and exact, and free makes it disappear.
+# check-lanes: stock debug
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

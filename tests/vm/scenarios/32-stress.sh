@@ -9,6 +9,7 @@
 # ring's loss accounting exact. The load is sized per lane (measured sizes
 # and rates: docs/reliability.md).
 # timeout: 1800
+# check-lanes: stock debug
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

@@ -6,6 +6,8 @@
 # own page_offset_base and vmalloc_base (read from /proc/kcore at the
 # addresses /proc/kallsyms gives). As nobody it shows no address at all,
 # only names and sizes. Its zones agree with /proc/zoneinfo.
+# The kernel's memory layout differs between the two kernels.
+# check-lanes: stock debug
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

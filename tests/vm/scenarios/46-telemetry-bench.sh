@@ -12,6 +12,8 @@
 # with the TSC as the clocksource if the kernel offers it (a record reads
 # the clock: under TCG the default HPET is an emulated device); then one
 # run with a listener reading on the other CPU.
+# A benchmark: its figures mean nothing on the debug kernel.
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

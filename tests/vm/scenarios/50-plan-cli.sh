@@ -4,6 +4,8 @@
 # status (0 no changes, 4 changes, 1 error); apply creates with owner tag
 # kallocd, adopts its own, leaves another owner's buffer alone; dry-run
 # changes nothing; two applies at once serialise on the plan lock.
+# The plan's code is userspace (Check suites and fuzzing cover it).
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

@@ -6,6 +6,7 @@
 # decodes replies (nests, indexed arrays, flag sets), errors with their
 # extended ACK, and the notifications of all three groups. Its answers must
 # agree with kallocctl's.
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

@@ -10,6 +10,7 @@
 # The schemas are closed (additionalProperties: false), so a field the CLI
 # prints but the schema lacks fails here too.
 # timeout: 300
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

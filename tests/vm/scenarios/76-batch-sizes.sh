@@ -7,6 +7,7 @@
 # the same bytes, and -b prints the bytes themselves. The cost of a batch
 # against one process per command is 78-batch-bench.
 # timeout: 300
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

@@ -2,6 +2,7 @@
 # The bash completion where make install put it, against the real module:
 # live buffer, device, owner and policy names come from kallocctl -j.
 # (completion/test-completion.sh covers the rest offline, with a stub.)
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

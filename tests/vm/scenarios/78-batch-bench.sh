@@ -5,6 +5,7 @@
 # between as a batch too. The ratio goes to docs/benchmarks.md. Under TCG a
 # process costs tens of milliseconds, so the process loop stops after 80 s
 # and the ratio is taken per command over what it did.
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

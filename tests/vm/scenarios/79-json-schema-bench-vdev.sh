@@ -3,6 +3,7 @@
 # set, dma, ack) against its schemas in docs/schema/, as 75-json-schema
 # does for the rest.
 # timeout: 300
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

@@ -9,6 +9,7 @@
 # diff and apply (main's kallocd work) against plan-check.json and
 # plan-changes.json. (plan status needs kallocd's state file: not here.)
 # timeout: 300
+# lanes: stock
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 

@@ -415,7 +415,8 @@
  *     KALLOC_PSTATS_A_FREE_LATENCY           nest, the same for frees
  *   Fragmentation is of the policy's live state, over the bytes asked of it
  *   (each buffer's size plus its two guards): internal = usable / asked - 1,
- *   external = (footprint - usable) / asked; both are 0 with nothing live.
+ *   external = (footprint - usable) / asked; both are 0 with nothing live,
+ *   and either may pass 100% (one small buffer in a fresh slab page).
  *   A latency histogram holds KALLOC_LATENCY_BUCKETS u64 attributes whose
  *   type is the bucket number plus one (and, on some architectures,
  *   padding of type KALLOC_LATENCY_PAD): bucket 0 counts operations that

@@ -34,7 +34,8 @@
  *     shows kalloc.ko ran) carries an extended ACK message; a lost ACK
  *     (ENOBUFS on the socket) is allowed, a missing answer is not;
  *   - an error leaves the state exactly S0 (kstate: buffers, contents,
- *     policies, budget; arenas, which a policy keeps once taken, aside);
+ *     policies, budget, virtual devices; arenas, which a policy keeps once
+ *     taken, aside);
  *     a success leaves S1, checked by the exemplar;
  *   - nothing is printed that the VM's dmesg check would call a splat (the
  *     scenario checks dmesg; the harness panics on a WARN).

@@ -674,7 +674,7 @@ static int vdev_cmp(const struct kc_state *a, const struct kc_state *b, char *wh
 		    size_t whylen)
 {
 	char x[400], y[400];
-	int i, j;
+	int i, j, k, w = (int)whylen / 2 - 24;
 
 	if (a->nvdev != b->nvdev) {
 		snprintf(why, whylen, "%d devices, then %d", a->nvdev, b->nvdev);
@@ -690,8 +690,13 @@ static int vdev_cmp(const struct kc_state *a, const struct kc_state *b, char *wh
 		vdev_str(&a->vdev[i], &a->vdev[i], x, sizeof(x));
 		vdev_str(&b->vdev[j], &a->vdev[i], y, sizeof(y));
 		if (strcmp(x, y)) {
-			snprintf(why, whylen, "%.*s, then %.*s", (int)whylen / 2 - 8, x,
-				 (int)whylen / 2 - 8, y);
+			/* From the first word that differs. */
+			for (k = 0; x[k] && x[k] == y[k]; k++)
+				;
+			while (k > 0 && x[k - 1] != ' ')
+				k--;
+			snprintf(why, whylen, "device %s: %.*s, then %.*s", a->vdev[i].name, w,
+				 x + k, w, y + k);
 			return 1;
 		}
 	}

@@ -157,6 +157,20 @@ static int kalloc_vdev_reply(struct genl_info *info, u8 cmd,
 			       kalloc_vdev_fill, &vi);
 }
 
+/*
+ * Sends the reply whose memory a handler took (kalloc_nl_reply_new())
+ * before it changed the device: a request that changed something must
+ * not fail for want of memory.
+ */
+static int kalloc_vdev_reply_send(struct genl_info *info, struct sk_buff *reply,
+				  u8 cmd, struct kalloc_vdev *vdev)
+{
+	struct kalloc_vdev_info vi;
+
+	kalloc_vdev_snapshot(vdev, &vi);
+	return kalloc_nl_reply_send(info, reply, cmd, kalloc_vdev_fill, &vi);
+}
+
 /* A device's event (vdev.c sends them all, whoever caused them). */
 void kalloc_nl_vdev_event(struct kalloc_vdev *vdev, u8 cmd)
 {
@@ -301,6 +315,7 @@ static int kalloc_vdev_set_one(struct kalloc_vdev *vdev,
 {
 	struct nlattr **tb = info->attrs;
 	struct kalloc_vdev_control ctl = {};
+	struct sk_buff *reply;
 	int err;
 
 	if (tb[KALLOC_VDEV_A_CONTROL]) {
@@ -313,12 +328,16 @@ static int kalloc_vdev_set_one(struct kalloc_vdev *vdev,
 		ctl.flags = KALLOC_VDEV_CTL_F_PERIOD;
 		ctl.timer_period_ns = nla_get_u64(tb[KALLOC_VDEV_A_TIMER_NS]);
 	}
+	reply = kalloc_nl_reply_new(info, kalloc_vdev_msg_size());
+	if (!reply)
+		return -ENOMEM;
 	err = kalloc_vdev_set_control(vdev, &ctl);
 	if (err) {
+		nlmsg_free(reply);
 		kalloc_nl_err(info->extack, NULL, kalloc_vdev_set_msg(err));
 		return err;
 	}
-	return kalloc_vdev_reply(info, KALLOC_CMD_VDEV_SET, vdev);
+	return kalloc_vdev_reply_send(info, reply, KALLOC_CMD_VDEV_SET, vdev);
 }
 
 static int kalloc_vdev_set_doit(struct sk_buff *skb, struct genl_info *info)
@@ -409,6 +428,7 @@ static int kalloc_vdev_dma_one(struct kalloc_vdev *vdev,
 	struct nlattr **tb = info->attrs;
 	struct kalloc_vdev_dma req = {};
 	struct kalloc_refusal why = {};
+	struct sk_buff *reply;
 	int err;
 
 	req.buffer_id = kalloc_vdev_dma_buffer(info);
@@ -419,17 +439,23 @@ static int kalloc_vdev_dma_one(struct kalloc_vdev *vdev,
 		req.buffer_offset = nla_get_u64(tb[KALLOC_VDEV_A_DMA_OFFSET]);
 	req.device_offset = kalloc_nl_u32_or(tb[KALLOC_VDEV_A_DMA_DEV_OFFSET], 0);
 	req.length = kalloc_nl_u32_or(tb[KALLOC_VDEV_A_DMA_LENGTH], 0);
+	reply = kalloc_nl_reply_new(info, kalloc_vdev_msg_size());
+	if (!reply)
+		return -ENOMEM;
 	err = kalloc_vdev_dma_submit(vdev, &req, &why);
 	if (err) {
+		nlmsg_free(reply);
 		kalloc_vdev_refused(info, &why);
 		return err;
 	}
 	if (tb[KALLOC_VDEV_A_DMA_WAIT]) {
 		err = kalloc_vdev_dma_wait_nl(vdev, info);
-		if (err)
+		if (err) {
+			nlmsg_free(reply);
 			return err;
+		}
 	}
-	return kalloc_vdev_reply(info, KALLOC_CMD_VDEV_DMA, vdev);
+	return kalloc_vdev_reply_send(info, reply, KALLOC_CMD_VDEV_DMA, vdev);
 }
 
 static int kalloc_vdev_dma_doit(struct sk_buff *skb, struct genl_info *info)

@@ -674,8 +674,14 @@ static struct kalloc_vdev *kalloc_vdev_alloc(const struct kalloc_vdev_spec *spec
 	vdev = kzalloc(sizeof(*vdev), GFP_KERNEL_ACCOUNT);
 	if (!vdev)
 		return NULL;
-	/* Zeroed, page-rounded, and marked for remap_vmalloc_range(). */
-	vdev->window = vmalloc_user(PAGE_ALIGN(spec->size));
+	/*
+	 * Zeroed and page-rounded, as vmalloc_user() would give it, but
+	 * quietly: a window the kernel cannot give is the caller's ENOMEM,
+	 * not a warning with a stack dump. The mmap inserts its pages itself
+	 * (vdev_fops.c), as it is not marked VM_USERMAP.
+	 */
+	vdev->window = __vmalloc(PAGE_ALIGN(spec->size),
+				 GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 	if (!vdev->window) {
 		kfree(vdev);
 		return NULL;

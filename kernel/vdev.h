@@ -32,7 +32,7 @@ struct kalloc_vdev {
 	struct miscdevice misc;
 	u32 id;				/* in the device table, never 0 */
 	u32 size;			/* window bytes, fixed */
-	void *window;			/* vmalloc_user(), page-rounded */
+	void *window;			/* __vmalloc(), zeroed, page-rounded */
 	char name[KALLOC_NAME_MAX];
 	char owner[KALLOC_OWNER_MAX];	/* "" for none */
 	char misc_name[KALLOC_VDEV_MISC_NAME_MAX];

@@ -82,14 +82,17 @@ static loff_t kalloc_vdev_llseek(struct file *file, loff_t offset, int whence)
 
 /*
  * Shared mappings of the window's pages, from page 0 up to the window
- * rounded up to a page. remap_vmalloc_range() inserts each page with a
- * reference of its own (vm_insert_page()), and the mapping holds the file,
- * so the pages outlive neither the mapping nor the device.
+ * rounded up to a page. Each page is inserted with a reference of its own
+ * (vm_insert_page()), and the mapping holds the file, so the pages outlive
+ * neither the mapping nor the device. This is remap_vmalloc_range(),
+ * which wants a VM_USERMAP area: the window is a quiet __vmalloc() (vdev.c).
  */
 static int kalloc_vdev_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct kalloc_vdev *vdev = file->private_data;
 	unsigned long pages = PAGE_ALIGN(vdev->size) >> PAGE_SHIFT;
+	unsigned long i, uaddr = vma->vm_start;
+	int err;
 
 	if (kalloc_vdev_is_dead(vdev))
 		return -ENODEV;
@@ -97,7 +100,15 @@ static int kalloc_vdev_mmap(struct file *file, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_pgoff >= pages || vma_pages(vma) > pages - vma->vm_pgoff)
 		return -EINVAL;
-	return remap_vmalloc_range(vma, vdev->window, vma->vm_pgoff);
+	for (i = vma->vm_pgoff; i < vma->vm_pgoff + vma_pages(vma); i++) {
+		err = vm_insert_page(vma, uaddr,
+				     vmalloc_to_page(vdev->window + i * PAGE_SIZE));
+		if (err)
+			return err;
+		uaddr += PAGE_SIZE;
+	}
+	vma->vm_flags |= VM_DONTEXPAND | VM_DONTDUMP;
+	return 0;
 }
 
 static __poll_t kalloc_vdev_poll(struct file *file, poll_table *wait)

@@ -34,7 +34,8 @@
  *     shows kalloc.ko ran) carries an extended ACK message; a lost ACK
  *     (ENOBUFS on the socket) is allowed, a missing answer is not;
  *   - an error leaves the state exactly S0 (kstate: buffers, contents,
- *     policies, budget; arenas, which a policy keeps once taken, aside);
+ *     policies, budget, virtual devices; arenas, which a policy keeps once
+ *     taken, aside);
  *     a success leaves S1, checked by the exemplar;
  *   - nothing is printed that the VM's dmesg check would call a splat (the
  *     scenario checks dmesg; the harness panics on a WARN).
@@ -378,13 +379,19 @@ static int base_setup(void)
 	return err;
 }
 
-static uint64_t hash_of(uint8_t fill, uint64_t size)
+/* h, then size bytes of fill. */
+static uint64_t hash_more(uint64_t h, uint8_t fill, uint64_t size)
 {
-	uint64_t h = 1469598103934665603ULL, i;
+	uint64_t i;
 
 	for (i = 0; i < size; i++)
 		h = kc_fnv(&fill, 1, h);
 	return h;
+}
+
+static uint64_t hash_of(uint8_t fill, uint64_t size)
+{
+	return hash_more(1469598103934665603ULL, fill, size);
 }
 
 /* Success of a create: S0 plus exactly one zeroed buffer. */
@@ -907,6 +914,371 @@ static void build_bench(struct gnl_msg *m)
 	gnl_put_u32(m, KALLOC_BENCH_A_OPS, 1);
 }
 
+/*
+ * -- virtual devices: VDEV_NEW, GET (do and dump), DEL, SET, IRQ, DMA --
+ *
+ * What a failed request may change, read from kernel/nl_vdev.c and
+ * vdev.c: nothing a VDEV_GET shows. VDEV_SET and VDEV_DMA take their
+ * reply's memory before they touch the device; VDEV_NEW deletes the
+ * device it made if it cannot reply (its id is then spent: a later device
+ * gets the next one, so ids are compared only for devices that exist in
+ * both states); VDEV_IRQ and VDEV_DEL allocate nothing but their events,
+ * whose failure does not fail them. So every register and counter is
+ * compared, interrupt counts included: no exemplar device has a timer,
+ * and every transfer is waited for (DMA_WAIT), so nothing changes on its
+ * own between two snapshots.
+ */
+
+#define FI_WINDOW	8192
+#define FI_PERIOD_NS	1000000ULL
+#define FI_VBUF		6000
+#define FI_DMA_OFF	1000
+#define FI_DMA_DEV_OFF	100
+#define FI_DMA_LEN	3000
+#define FI_CONTROL	(KALLOC_VDEV_CONTROL_ENABLE | KALLOC_VDEV_CONTROL_IRQ_ENABLE)
+
+static struct kc_vdev *find_vdev(const struct kc_state *st, const char *name)
+{
+	int i;
+
+	for (i = 0; i < st->nvdev; i++)
+		if (!strcmp(st->vdev[i].name, name))
+			return &st->vdev[i];
+	return NULL;
+}
+
+/* What a setup may keep: the size, control at power-on, no timer, idle. */
+static bool vdev_fresh(const struct kc_vdev *v, uint32_t size)
+{
+	return v->size == size && v->control == FI_CONTROL && !v->timer_ns &&
+	       !(v->status & KALLOC_VDEV_STATUS_BUSY);
+}
+
+/* As ensure() for buffers: a device that is not what S0 says is made again. */
+static int vdev_ensure(const char *name, uint32_t size)
+{
+	struct kc_vdev *list;
+	bool same = false;
+	int err, n, i;
+
+	err = kc_vdev_new(&q, name, size, "fi", NULL);
+	if (err != -EEXIST)
+		return err;
+	if (kc_vdevs(&q, &list, &n))
+		return -EIO;
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i].name, name))
+			same = vdev_fresh(&list[i], size);
+	free(list);
+	if (same)
+		return 0;
+	err = kc_vdev_del(&q, name, NULL);
+	return err ? err : kc_vdev_new(&q, name, size, "fi", NULL);
+}
+
+static int vdev_gone(const char *name)
+{
+	int err = kc_vdev_del(&q, name, NULL);
+
+	return err == -ENOENT ? 0 : err;
+}
+
+/* The buffers around, and a device around. */
+static int vdev_base(void)
+{
+	int err = base_setup();
+
+	return err ? err : vdev_ensure("fi_keep_v", 4096);
+}
+
+/*
+ * What S1 must be: a copy t of s0 (freed by expect_cmp()) and in it the
+ * device name, appended zeroed if s0 has none, for the caller to change.
+ */
+static struct kc_vdev *expect_vdev(const struct kc_state *s0, struct kc_state *t,
+				   const char *name)
+{
+	struct kc_vdev *v;
+
+	*t = *s0;
+	t->buf = calloc(s0->nbuf + 1, sizeof(*t->buf));
+	t->vdev = calloc(s0->nvdev + 1, sizeof(*t->vdev));
+	memcpy(t->buf, s0->buf, s0->nbuf * sizeof(*t->buf));
+	memcpy(t->vdev, s0->vdev, s0->nvdev * sizeof(*t->vdev));
+	v = find_vdev(t, name);
+	if (!v) {
+		v = &t->vdev[t->nvdev++];
+		snprintf(v->name, sizeof(v->name), "%s", name);
+	}
+	return v;
+}
+
+static int expect_cmp(struct kc_state *t, const struct kc_state *s1, char *why, size_t n)
+{
+	int err = kc_state_cmp(t, s1, true, why, n);
+
+	free(t->buf);
+	free(t->vdev);
+	return err;
+}
+
+/* The device in the reply, unless the reply was lost, is the device in S1. */
+static int vdev_reply(const struct outcome *o, const struct kc_state *s1, const char *name,
+		      char *why, size_t n)
+{
+	struct nlmsghdr *h = gnl_reply_next(&o->r, NULL);
+	struct kc_vdev r, *v = find_vdev(s1, name);
+
+	if (o->reply_lost)
+		return 0;
+	if (!h || !v) {
+		snprintf(why, n, "after success: no reply, or no device %s", name);
+		return 1;
+	}
+	kc_parse_vdev(h, &r);
+	if (strcmp(r.name, v->name) || r.id != v->id || r.control != v->control ||
+	    r.timer_ns != v->timer_ns || r.irq_count != v->irq_count ||
+	    r.dma_seq != v->dma_seq || r.dma_bytes != v->dma_bytes) {
+		snprintf(why, n, "the reply's device %s (id %u) is not the device in the state", r.name,
+			 r.id);
+		return 1;
+	}
+	return 0;
+}
+
+static void build_vname(struct gnl_msg *m, uint8_t cmd, const char *name)
+{
+	kc_msg(&c, m, cmd, 0);
+	gnl_put_str(m, KALLOC_VDEV_A_NAME, name);
+}
+
+/* -- VDEV_NEW: kzalloc, the window (vmalloc), the id, misc_register() -- */
+
+static int setup_vnew(void)
+{
+	int err = vdev_base();
+
+	return err ? err : vdev_gone("fi_vnew");
+}
+
+static void build_vnew(struct gnl_msg *m)
+{
+	build_vname(m, KALLOC_CMD_VDEV_NEW, "fi_vnew");
+	gnl_put_u32(m, KALLOC_VDEV_A_SIZE, FI_WINDOW);
+	gnl_put_str(m, KALLOC_VDEV_A_OWNER, "fi");
+}
+
+static int verify_vnew(const struct kc_state *s0, const struct kc_state *s1,
+		       const struct outcome *o, char *why, size_t n)
+{
+	const struct kc_vdev *got = find_vdev(s1, "fi_vnew");
+	struct kc_state t;
+	struct kc_vdev *v = expect_vdev(s0, &t, "fi_vnew");
+
+	v->id = got ? got->id : 0;
+	snprintf(v->owner, sizeof(v->owner), "fi");
+	v->size = FI_WINDOW;
+	v->status = KALLOC_VDEV_STATUS_READY;
+	v->control = FI_CONTROL;
+	return expect_cmp(&t, s1, why, n) || vdev_reply(o, s1, "fi_vnew", why, n);
+}
+
+static int undo_vnew(void)
+{
+	return vdev_gone("fi_vnew");
+}
+
+/* -- VDEV_GET, do and dump -- */
+
+static void build_vget(struct gnl_msg *m)
+{
+	build_vname(m, KALLOC_CMD_VDEV_GET, "fi_keep_v");
+}
+
+static int setup_vdump(void)
+{
+	int err = vdev_base();
+
+	if (!err)
+		err = vdev_ensure("fi_vdump_a", 4096);
+	if (!err)
+		err = vdev_ensure("fi_vdump_b", 100);
+	if (!err)
+		err = vdev_ensure("fi_vdump_c", FI_WINDOW);
+	return err;
+}
+
+static void build_vget_dump(struct gnl_msg *m)
+{
+	kc_msg(&c, m, KALLOC_CMD_VDEV_GET, NLM_F_DUMP);
+}
+
+/* -- VDEV_DEL: misc_deregister(); it never fails -- */
+
+static int setup_vdel(void)
+{
+	int err = vdev_base();
+
+	return err ? err : vdev_ensure("fi_vdel", 4096);
+}
+
+static void build_vdel(struct gnl_msg *m)
+{
+	build_vname(m, KALLOC_CMD_VDEV_DEL, "fi_vdel");
+}
+
+static int verify_vdel(const struct kc_state *s0, const struct kc_state *s1,
+		       const struct outcome *o, char *why, size_t n)
+{
+	struct kc_state t;
+	struct kc_vdev *v = expect_vdev(s0, &t, "fi_vdel");
+
+	(void)o;
+	*v = t.vdev[--t.nvdev];		/* S0 without it */
+	return expect_cmp(&t, s1, why, n);
+}
+
+/* -- VDEV_SET: IRQ_ENABLE cleared and a period set, the timer left off -- */
+
+static int setup_vset(void)
+{
+	int err = vdev_base();
+
+	return err ? err : vdev_ensure("fi_vset", 4096);
+}
+
+static void build_vset(struct gnl_msg *m)
+{
+	build_vname(m, KALLOC_CMD_VDEV_SET, "fi_vset");
+	gnl_put_u32(m, KALLOC_VDEV_A_CONTROL, KALLOC_VDEV_CONTROL_ENABLE);
+	gnl_put_u32(m, KALLOC_VDEV_A_CONTROL_MASK, FI_CONTROL);
+	gnl_put_u64(m, KALLOC_VDEV_A_TIMER_NS, FI_PERIOD_NS);
+}
+
+static int verify_vset(const struct kc_state *s0, const struct kc_state *s1,
+		       const struct outcome *o, char *why, size_t n)
+{
+	struct kc_state t;
+	struct kc_vdev *v = expect_vdev(s0, &t, "fi_vset");
+
+	v->control = KALLOC_VDEV_CONTROL_ENABLE;
+	v->timer_ns = FI_PERIOD_NS;
+	return expect_cmp(&t, s1, why, n) || vdev_reply(o, s1, "fi_vset", why, n);
+}
+
+/* -- VDEV_IRQ: one interrupt raised -- */
+
+static int setup_virq(void)
+{
+	int err = vdev_base();
+
+	return err ? err : vdev_ensure("fi_virq", 4096);
+}
+
+static void build_virq(struct gnl_msg *m)
+{
+	build_vname(m, KALLOC_CMD_VDEV_IRQ, "fi_virq");
+}
+
+/* Success of a raise: the counters up by one, the interrupt pending. */
+static void expect_irq(struct kc_vdev *v)
+{
+	v->irq_count++;
+	v->irq_unacked++;
+	v->status |= KALLOC_VDEV_STATUS_IRQ_PENDING;
+}
+
+static int verify_virq(const struct kc_state *s0, const struct kc_state *s1,
+		       const struct outcome *o, char *why, size_t n)
+{
+	struct kc_state t;
+
+	(void)o;
+	expect_irq(expect_vdev(s0, &t, "fi_virq"));
+	return expect_cmp(&t, s1, why, n);
+}
+
+/*
+ * -- VDEV_DMA with DMA_WAIT, both ways: fi_vdma only ever moves its zeroed
+ * window into fi_vbuf (0x5a), fi_vdto only fi_vbuf into its window --
+ */
+
+static int setup_vdma(void)
+{
+	int err = vdev_base();
+
+	if (!err)
+		err = vdev_ensure("fi_vdma", FI_WINDOW);
+	if (!err)
+		err = vdev_ensure("fi_vdto", FI_WINDOW);
+	return err ? err : ensure("fi_vbuf", FI_VBUF, KALLOC_POLICY_SLAB, "fi", 0x5a);
+}
+
+static void build_vdma(struct gnl_msg *m, const char *name, uint32_t dir)
+{
+	build_vname(m, KALLOC_CMD_VDEV_DMA, name);
+	gnl_put_u32(m, KALLOC_VDEV_A_DMA_DIRECTION, dir);
+	gnl_put_str(m, KALLOC_VDEV_A_DMA_BUFFER_NAME, "fi_vbuf");
+	gnl_put_u64(m, KALLOC_VDEV_A_DMA_OFFSET, FI_DMA_OFF);
+	gnl_put_u32(m, KALLOC_VDEV_A_DMA_DEV_OFFSET, FI_DMA_DEV_OFF);
+	gnl_put_u32(m, KALLOC_VDEV_A_DMA_LENGTH, FI_DMA_LEN);
+	gnl_put_flag(m, KALLOC_VDEV_A_DMA_WAIT);
+}
+
+static void build_vdma_from(struct gnl_msg *m)
+{
+	build_vdma(m, "fi_vdma", KALLOC_VDEV_DMA_FROM_DEVICE);
+}
+
+static void build_vdma_to(struct gnl_msg *m)
+{
+	build_vdma(m, "fi_vdto", KALLOC_VDEV_DMA_TO_DEVICE);
+}
+
+/* Success of a transfer: it ended, moved FI_DMA_LEN bytes, and raised one interrupt. */
+static int verify_vdma(const struct kc_state *s0, const struct kc_state *s1,
+		       const struct outcome *o, const char *name, uint32_t dir, char *why,
+		       size_t n)
+{
+	struct kc_state t;
+	struct kc_vdev *v = expect_vdev(s0, &t, name);
+	struct kc_buf *b = find_buf(&t, "fi_vbuf");
+
+	v->dma_completed++;
+	v->dma_seq++;
+	v->dma_direction = dir;
+	v->dma_length = v->dma_bytes = FI_DMA_LEN;
+	v->dma_error = 0;
+	v->status &= ~KALLOC_VDEV_STATUS_DMA_ERROR;
+	expect_irq(v);
+	if (b && dir == KALLOC_VDEV_DMA_FROM_DEVICE)
+		b->hash = hash_more(hash_more(hash_of(0x5a, FI_DMA_OFF), 0, FI_DMA_LEN), 0x5a,
+				    FI_VBUF - FI_DMA_OFF - FI_DMA_LEN);
+	return expect_cmp(&t, s1, why, n) || vdev_reply(o, s1, name, why, n);
+}
+
+static int verify_vdma_from(const struct kc_state *s0, const struct kc_state *s1,
+			    const struct outcome *o, char *why, size_t n)
+{
+	return verify_vdma(s0, s1, o, "fi_vdma", KALLOC_VDEV_DMA_FROM_DEVICE, why, n);
+}
+
+static int verify_vdma_to(const struct kc_state *s0, const struct kc_state *s1,
+			  const struct outcome *o, char *why, size_t n)
+{
+	return verify_vdma(s0, s1, o, "fi_vdto", KALLOC_VDEV_DMA_TO_DEVICE, why, n);
+}
+
+/* The zeroes of the window back to 0x5a. */
+static int undo_vdma_from(void)
+{
+	static uint8_t data[FI_DMA_LEN];
+	uint32_t id = id_of("fi_vbuf");
+
+	memset(data, 0x5a, sizeof(data));
+	return id ? kc_buffer_write(&q, id, FI_DMA_OFF, data, sizeof(data), NULL) : -ENOENT;
+}
+
 /* -- module load with names= and module unload, by syscall -- */
 
 static int load_fd = -1;
@@ -1324,6 +1696,14 @@ static const struct exemplar exemplars[] = {
 	EX(.name = "stats-set", .what = "STATS_SET 1000 ms", .cmd = KALLOC_CMD_STATS_SET, .dump = false, .setup = base_setup, .build = build_stats_set, .verify = verify_unchanged, .undo = NULL),
 	EX(.name = "meminfo-get", .what = "MEMINFO_GET", .cmd = KALLOC_CMD_MEMINFO_GET, .dump = false, .setup = base_setup, .build = build_meminfo, .verify = verify_unchanged, .undo = NULL),
 	EX(.name = "bench-run", .what = "BENCH_RUN of the uniform scenario, 1 operation (6 allocators)", .cmd = KALLOC_CMD_BENCH_RUN, .dump = false, .setup = base_setup, .build = build_bench, .verify = verify_unchanged, .undo = NULL),
+	EX(.name = "vdev-new", .what = "VDEV_NEW of an 8 KiB window with an owner (a misc device registered)", .cmd = KALLOC_CMD_VDEV_NEW, .dump = false, .setup = setup_vnew, .build = build_vnew, .verify = verify_vnew, .undo = undo_vnew),
+	EX(.name = "vdev-get", .what = "VDEV_GET by name", .cmd = KALLOC_CMD_VDEV_GET, .dump = false, .setup = vdev_base, .build = build_vget, .verify = verify_unchanged, .undo = NULL),
+	EX(.name = "vdev-get-dump", .what = "VDEV_GET dump of 4 devices", .cmd = KALLOC_CMD_VDEV_GET, .dump = true, .setup = setup_vdump, .build = build_vget_dump, .verify = verify_unchanged, .undo = NULL),
+	EX(.name = "vdev-del", .what = "VDEV_DEL by name (the misc device deregistered)", .cmd = KALLOC_CMD_VDEV_DEL, .dump = false, .setup = setup_vdel, .build = build_vdel, .verify = verify_vdel, .undo = NULL),
+	EX(.name = "vdev-set", .what = "VDEV_SET: IRQ_ENABLE cleared, a timer period set (the timer left off)", .cmd = KALLOC_CMD_VDEV_SET, .dump = false, .setup = setup_vset, .build = build_vset, .verify = verify_vset, .undo = NULL),
+	EX(.name = "vdev-irq", .what = "VDEV_IRQ: one interrupt raised", .cmd = KALLOC_CMD_VDEV_IRQ, .dump = false, .setup = setup_virq, .build = build_virq, .verify = verify_virq, .undo = NULL),
+	EX(.name = "vdev-dma-from", .what = "VDEV_DMA from-device, 3000 bytes of the window into a buffer, DMA_WAIT", .cmd = KALLOC_CMD_VDEV_DMA, .dump = false, .setup = setup_vdma, .build = build_vdma_from, .verify = verify_vdma_from, .undo = undo_vdma_from),
+	EX(.name = "vdev-dma-to", .what = "VDEV_DMA to-device, 3000 bytes of a buffer into the window, DMA_WAIT", .cmd = KALLOC_CMD_VDEV_DMA, .dump = false, .setup = setup_vdma, .build = build_vdma_to, .verify = verify_vdma_to, .undo = NULL),
 	EX(.name = "module-load", .what = "insmod names=fa,fb,fc values=100,5000,70000 policy=buddy (finit_module)", .cmd = 0, .dump = false, .setup = NULL, .build = NULL, .verify = NULL, .undo = NULL),
 	EX(.name = "module-unload", .what = "rmmod with buffers, an arena and a socket-owned buffer (delete_module)", .cmd = 0, .dump = false, .setup = NULL, .build = NULL, .verify = NULL, .undo = NULL),
 };

@@ -281,49 +281,157 @@ int kc_buffer_flush(struct kc *c, const char *owner, uint32_t *count,
 	return err;
 }
 
+typedef void (*kc_parse_fn)(const struct nlmsghdr *n, void *out);
+
+/* One dump of cmd, appended to *list; 1 if it was interrupted (DUMP_INTR). */
+static int dump_once(struct kc *c, uint8_t cmd, size_t size, kc_parse_fn parse,
+		     char **list, int *count)
+{
+	struct gnl_msg *m = malloc(sizeof(*m));
+	struct gnl_reply r;
+	struct nlmsghdr *n;
+	int cap = 0, err;
+
+	if (!m)
+		return -ENOMEM;
+	kc_msg(c, m, cmd, NLM_F_DUMP);
+	gnl_reply_init(&r);
+	err = kc_req(c, m, &r);
+	free(m);
+	for (n = NULL; !err && (n = gnl_reply_next(&r, n));) {
+		if (*count == cap) {
+			char *p = realloc(*list, (cap ? 2 * cap : 64) * size);
+
+			if (!p) {
+				err = -ENOMEM;
+				break;
+			}
+			cap = cap ? 2 * cap : 64;
+			*list = p;
+		}
+		parse(n, *list + (size_t)(*count)++ * size);
+	}
+	if (!err && r.dump_intr)
+		err = 1;
+	gnl_reply_free(&r);
+	return err;
+}
+
+/* Every message of a dump of cmd, parsed into elements of size bytes. */
+static int kc_dump(struct kc *c, uint8_t cmd, size_t size, kc_parse_fn parse,
+		   void **list, int *count)
+{
+	char *l = NULL;
+	int attempt, err = 1;
+
+	for (attempt = 0; attempt < 20 && err == 1; attempt++) {
+		free(l);
+		l = NULL;
+		*count = 0;
+		err = dump_once(c, cmd, size, parse, &l, count);
+	}
+	if (err) {
+		free(l);
+		l = NULL;
+		*count = 0;
+	}
+	*list = l;
+	return err == 1 ? -EAGAIN : err;
+}
+
+static void parse_buf(const struct nlmsghdr *n, void *out)
+{
+	kc_parse_buf(n, out);
+}
+
 int kc_buffers(struct kc *c, struct kc_buf **list, int *count)
 {
-	int attempt, err = 0;
+	void *l;
+	int err = kc_dump(c, KALLOC_CMD_BUFFER_GET, sizeof(**list), parse_buf, &l, count);
 
-	*list = NULL;
-	*count = 0;
-	for (attempt = 0; attempt < 20; attempt++) {
-		struct gnl_msg *m = malloc(sizeof(*m));
-		struct gnl_reply r;
-		struct nlmsghdr *n;
-		int cap = 0;
+	*list = l;
+	return err;
+}
 
-		if (!m)
-			return -ENOMEM;
-		kc_msg(c, m, KALLOC_CMD_BUFFER_GET, NLM_F_DUMP);
-		gnl_reply_init(&r);
-		err = kc_req(c, m, &r);
-		free(m);
-		free(*list);
-		*list = NULL;
-		*count = 0;
-		if (err) {
-			gnl_reply_free(&r);
-			return err;
-		}
-		for (n = NULL; (n = gnl_reply_next(&r, n));) {
-			if (*count == cap) {
-				cap = cap ? 2 * cap : 64;
-				*list = realloc(*list, cap * sizeof(**list));
-				if (!*list) {
-					gnl_reply_free(&r);
-					return -ENOMEM;
-				}
-			}
-			kc_parse_buf(n, &(*list)[(*count)++]);
-		}
-		if (!r.dump_intr) {
-			gnl_reply_free(&r);
-			return 0;
-		}
-		gnl_reply_free(&r);
-	}
-	return -EAGAIN;
+void kc_parse_vdev(const struct nlmsghdr *n, struct kc_vdev *v)
+{
+	struct nlattr *tb[KALLOC_VDEV_A_MAX + 1], *a;
+	int len;
+
+	memset(v, 0, sizeof(*v));
+	a = gnl_msg_attrs(n, 0, &len);
+	gnl_parse(tb, KALLOC_VDEV_A_MAX, a, len);
+	str_attr(v->name, sizeof(v->name), tb[KALLOC_VDEV_A_NAME]);
+	str_attr(v->owner, sizeof(v->owner), tb[KALLOC_VDEV_A_OWNER]);
+#define U(field, attr) if (tb[attr]) v->field = gnl_get_uint(tb[attr])
+	U(id, KALLOC_VDEV_A_ID);
+	U(size, KALLOC_VDEV_A_SIZE);
+	U(open_files, KALLOC_VDEV_A_OPEN_FILES);
+	U(status, KALLOC_VDEV_A_STATUS);
+	U(control, KALLOC_VDEV_A_CONTROL);
+	U(timer_ns, KALLOC_VDEV_A_TIMER_NS);
+	U(irq_count, KALLOC_VDEV_A_IRQ_COUNT);
+	U(irq_unacked, KALLOC_VDEV_A_IRQ_UNACKED);
+	U(dma_completed, KALLOC_VDEV_A_DMA_COMPLETED);
+	U(dma_failed, KALLOC_VDEV_A_DMA_FAILED);
+	U(dma_seq, KALLOC_VDEV_A_DMA_SEQ);
+	U(dma_direction, KALLOC_VDEV_A_DMA_DIRECTION);
+	U(dma_length, KALLOC_VDEV_A_DMA_LENGTH);
+	U(dma_bytes, KALLOC_VDEV_A_DMA_BYTES);
+	U(dma_error, KALLOC_VDEV_A_DMA_ERROR);
+#undef U
+}
+
+static void parse_vdev(const struct nlmsghdr *n, void *out)
+{
+	kc_parse_vdev(n, out);
+}
+
+int kc_vdevs(struct kc *c, struct kc_vdev **list, int *count)
+{
+	void *l;
+	int err = kc_dump(c, KALLOC_CMD_VDEV_GET, sizeof(**list), parse_vdev, &l, count);
+
+	*list = l;
+	return err;
+}
+
+int kc_vdev_new(struct kc *c, const char *name, uint32_t size, const char *owner,
+		struct gnl_reply *r)
+{
+	struct gnl_msg *m = malloc(sizeof(*m));
+	int err;
+	WITH_REPLY(r, local)
+
+	if (!m)
+		return -ENOMEM;
+	kc_msg(c, m, KALLOC_CMD_VDEV_NEW, 0);
+	gnl_put_str(m, KALLOC_VDEV_A_NAME, name);
+	gnl_put_u32(m, KALLOC_VDEV_A_SIZE, size);
+	if (owner)
+		gnl_put_str(m, KALLOC_VDEV_A_OWNER, owner);
+	err = kc_req(c, m, r);
+	free(m);
+	if (r == &local)
+		gnl_reply_free(&local);
+	return err;
+}
+
+int kc_vdev_del(struct kc *c, const char *name, struct gnl_reply *r)
+{
+	struct gnl_msg *m = malloc(sizeof(*m));
+	int err;
+	WITH_REPLY(r, local)
+
+	if (!m)
+		return -ENOMEM;
+	kc_msg(c, m, KALLOC_CMD_VDEV_DEL, 0);
+	gnl_put_str(m, KALLOC_VDEV_A_NAME, name);
+	err = kc_req(c, m, r);
+	free(m);
+	if (r == &local)
+		gnl_reply_free(&local);
+	return err;
 }
 
 int kc_policy_set(struct kc *c, uint32_t id, bool migrate, uint32_t from,
@@ -498,6 +606,9 @@ int kc_snapshot(struct kc *c, struct kc_state *st, bool contents)
 		return err;
 	st->budget_used = s.budget_used;
 	st->buffers = s.buffers;
+	err = kc_vdevs(c, &st->vdev, &st->nvdev);
+	if (err)
+		return err;
 	for (i = 0; contents && i < st->nbuf; i++) {
 		static uint8_t chunk[KALLOC_IO_MAX];
 		struct kc_buf *b = &st->buf[i];
@@ -523,7 +634,73 @@ int kc_snapshot(struct kc *c, struct kc_state *st, bool contents)
 void kc_state_free(struct kc_state *st)
 {
 	free(st->buf);
+	free(st->vdev);
 	memset(st, 0, sizeof(*st));
+}
+
+/*
+ * A device as one line, without what changes on its own in ref's state
+ * (see kmodel.h): so that two devices compare as strings.
+ */
+static void vdev_str(const struct kc_vdev *v, const struct kc_vdev *ref, char *s, size_t n)
+{
+	bool busy = ref->status & KALLOC_VDEV_STATUS_BUSY;
+	bool ticks = busy || (ref->control & KALLOC_VDEV_CONTROL_TIMER_ENABLE);
+	uint32_t status = v->status;
+	size_t len;
+
+	if (ticks)
+		status &= ~KALLOC_VDEV_STATUS_IRQ_PENDING;
+	if (busy)
+		status &= ~(KALLOC_VDEV_STATUS_BUSY | KALLOC_VDEV_STATUS_READY |
+			    KALLOC_VDEV_STATUS_DMA_ERROR);
+	snprintf(s, n, "vdev %u %s size %u owner '%s' files %u status %#x control %#x timer %llu",
+		 v->id, v->name, v->size, v->owner, v->open_files, status, v->control,
+		 (unsigned long long)v->timer_ns);
+	len = strlen(s);
+	if (!ticks)
+		snprintf(s + len, n - len, " irqs %llu unacked %llu",
+			 (unsigned long long)v->irq_count, (unsigned long long)v->irq_unacked);
+	len = strlen(s);
+	if (!busy)
+		snprintf(s + len, n - len, " dma completed %llu failed %llu seq %llu dir %u length %u bytes %u error %u",
+			 (unsigned long long)v->dma_completed, (unsigned long long)v->dma_failed,
+			 (unsigned long long)v->dma_seq, v->dma_direction, v->dma_length,
+			 v->dma_bytes, v->dma_error);
+}
+
+/* The devices of a and b: the same names, each as a says (see vdev_str). */
+static int vdev_cmp(const struct kc_state *a, const struct kc_state *b, char *why,
+		    size_t whylen)
+{
+	char x[400], y[400];
+	int i, j, k, w = (int)whylen / 2 - 24;
+
+	if (a->nvdev != b->nvdev) {
+		snprintf(why, whylen, "%d devices, then %d", a->nvdev, b->nvdev);
+		return 1;
+	}
+	for (i = 0; i < a->nvdev; i++) {
+		for (j = 0; j < b->nvdev && strcmp(a->vdev[i].name, b->vdev[j].name); j++)
+			;
+		if (j == b->nvdev) {
+			snprintf(why, whylen, "device '%s' is gone", a->vdev[i].name);
+			return 1;
+		}
+		vdev_str(&a->vdev[i], &a->vdev[i], x, sizeof(x));
+		vdev_str(&b->vdev[j], &a->vdev[i], y, sizeof(y));
+		if (strcmp(x, y)) {
+			/* From the first word that differs. */
+			for (k = 0; x[k] && x[k] == y[k]; k++)
+				;
+			while (k > 0 && x[k - 1] != ' ')
+				k--;
+			snprintf(why, whylen, "device %s: %.*s, then %.*s", a->vdev[i].name, w,
+				 x + k, w, y + k);
+			return 1;
+		}
+	}
+	return 0;
 }
 
 int kc_state_cmp(const struct kc_state *a, const struct kc_state *b,
@@ -578,7 +755,7 @@ int kc_state_cmp(const struct kc_state *a, const struct kc_state *b,
 			return 1;
 		}
 	}
-	return 0;
+	return vdev_cmp(a, b, why, whylen);
 }
 
 void kc_state_print(const struct kc_state *st, FILE *f)
@@ -597,5 +774,11 @@ void kc_state_print(const struct kc_state *st, FILE *f)
 		fprintf(f, "buffer %u %s size %llu policy %u owner '%s' flags %u guards %u hash %016llx\n",
 			b->id, b->name, (unsigned long long)b->size, b->policy, b->owner,
 			b->flags, b->guards, (unsigned long long)b->hash);
+	}
+	for (i = 0; i < st->nvdev; i++) {
+		char line[400];
+
+		vdev_str(&st->vdev[i], &st->vdev[i], line, sizeof(line));
+		fprintf(f, "%s\n", line);
 	}
 }

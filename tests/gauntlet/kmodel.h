@@ -9,8 +9,8 @@
  * The state of the module (kc_snapshot) is everything a request can
  * change that a client can see: every buffer (id, name, size, policy,
  * owner, flags, guards and, optionally, a hash of its contents), the
- * active policy, each policy's buffer count and arena size, and the
- * budget in use.
+ * active policy, each policy's buffer count and arena size, the budget
+ * in use, and every virtual device (kc_vdev: what VDEV_GET says of it).
  */
 #ifndef GAUNTLET_KMODEL_H
 #define GAUNTLET_KMODEL_H
@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include <linux/kalloc.h>
+#include <linux/kalloc_vdev.h>
 
 #include "gnl.h"
 
@@ -68,6 +69,24 @@ int kc_buffer_flush(struct kc *c, const char *owner, uint32_t *count,
 /* Every buffer, by dump (retried on NLM_F_DUMP_INTR). */
 int kc_buffers(struct kc *c, struct kc_buf **list, int *n);
 
+struct kc_vdev {
+	uint32_t id;
+	char name[KALLOC_NAME_MAX];
+	char owner[KALLOC_OWNER_MAX];
+	uint32_t size, open_files, status, control;
+	uint64_t timer_ns, irq_count, irq_unacked, dma_completed, dma_failed;
+	uint64_t dma_seq;	/* the last transfer's (0: none since a RESET) */
+	uint32_t dma_direction, dma_length, dma_bytes, dma_error;
+};
+
+/* Parses a device message (VDEV_NEW/GET/SET/DMA). */
+void kc_parse_vdev(const struct nlmsghdr *n, struct kc_vdev *v);
+int kc_vdev_new(struct kc *c, const char *name, uint32_t size, const char *owner,
+		struct gnl_reply *r);
+int kc_vdev_del(struct kc *c, const char *name, struct gnl_reply *r);
+/* Every device, by dump (retried on NLM_F_DUMP_INTR). */
+int kc_vdevs(struct kc *c, struct kc_vdev **list, int *n);
+
 struct kc_policy_set {
 	uint32_t active, previous, migrated, unmoved;
 	bool changed;
@@ -104,6 +123,8 @@ struct kc_state {
 	struct kc_policy policy[KALLOC_POLICY_MAX + 1];
 	uint64_t budget_used;
 	uint32_t buffers;
+	int nvdev;
+	struct kc_vdev *vdev;
 };
 
 int kc_policies(struct kc *c, struct kc_policy *p /* [KALLOC_POLICY_MAX + 1] */);
@@ -114,7 +135,11 @@ void kc_state_free(struct kc_state *st);
  * Compares two states; ids of buffers that exist in both must match.
  * Writes the first difference into why. Returns 0 if equal.
  * With ignore_arena, the arena sizes (which a policy keeps once taken)
- * are not compared.
+ * are not compared. Devices compare by name, with every register and
+ * counter of VDEV_GET, but what changes on its own: with TIMER_ENABLE in
+ * the first state, the interrupt counters and IRQ_PENDING (the timer
+ * raises interrupts); with BUSY, the transfer's registers and counters
+ * (a transfer in flight ends by itself, and raises an interrupt).
  */
 int kc_state_cmp(const struct kc_state *a, const struct kc_state *b,
 		 bool ignore_arena, char *why, size_t whylen);

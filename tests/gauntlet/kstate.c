@@ -4,7 +4,8 @@
  * that does not depend on timing, so that two states compare with diff:
  * the active policy, the budget in use, each policy's buffers and arena,
  * every buffer (id, name, size, policy, owner, flags, guards) and, with
- * --contents (root), a hash of its bytes.
+ * --contents (root), a hash of its bytes, then every virtual device (its
+ * registers and counters, but those a running timer or transfer changes).
  *
  *   kstate [--contents] [--no-arena]
  *   kstate --meminfo     MEMINFO_GET: "kaslr K addresses A", then one line

@@ -13,10 +13,24 @@
  *   the process's own copy of every buffer it owns), get (by id or name),
  *   policy switch with migration (POLICY_SET MIGRATE, sometimes FROM),
  *   dump (BUFFER_GET: every buffer it owns listed once, with its size),
- *   stats (STATS_GET, within its limits), and resize (BUFFER_SET: a new
+ *   stats (STATS_GET, within its limits), resize (BUFFER_SET: a new
  *   size, sometimes a new policy; the contents kept up to the smaller
- *   size, zeros after), when the family has BUFFER_SET.
- * Each process finally reads all its buffers back and deletes them.
+ *   size, zeros after), when the family has BUFFER_SET, and DMA, when it
+ *   has VDEV_DMA: each process makes its own virtual device at the start
+ *   (VDEV_NEW, "PREFIXvNNN", a 4-16 KiB window, no timer) and keeps a copy
+ *   of its window as of its buffers; a DMA op moves a random range, in
+ *   bounds, between one of its buffers and the window, to or from the
+ *   device, with DMA_WAIT, and updates the copies (later reads of the
+ *   buffer check what a from-device transfer brought). With WAIT a
+ *   process's transfer ends before its next request, so the refusals a
+ *   transfer in flight causes (BUFFER_DEL EBUSY, a shrink's ERANGE) cannot
+ *   happen by construction; other processes' migrations may move the
+ *   buffer meanwhile, which the kernel copies entirely before or after.
+ *   Any refusal or failed transfer is an error.
+ * Each process finally reads all its buffers back and deletes them, reads
+ * its window back (a from-device transfer of all of it into a scratch
+ * buffer, counted as a create and a delete), checks its device's counters
+ * (VDEV_GET: every transfer completed, one interrupt each) and deletes it.
  * Besides them a monitor, like a telemetry client, listens to the events,
  * stats and perf groups for the whole run.
  *
@@ -24,7 +38,8 @@
  *   ids-unique        no id was handed out twice
  *   contents          every read returned what the process had written
  *   no-errors         no request failed other than as documented (ENOSPC
- *                     of a full budget, max_buffers or arena)
+ *                     of a full budget, max_buffers or arena, or of
+ *                     KALLOC_VDEV_MAX devices)
  *   allocs, frees     summed over policies, STATS_GET's ALLOCS and FREES
  *                     grew by creates + moves + resizes and deletes +
  *                     moves + resizes
@@ -32,16 +47,25 @@
  *                     refused plus the buffers a migration could not move
  *   budget            buffers and budget in use are back where they were
  *   live              each policy's live buffers and bytes are back
+ *   vdev              every process made its device (or was refused one)
+ *                     and deleted it, a VDEV_GET dump lists none of the
+ *                     run's, the kernel's DMA_COMPLETED summed over the
+ *                     devices equals the transfers made (none failed),
+ *                     and every window read back was what the model says
  *   events            the events group carried one BUFFER_NEW per create
  *                     and one BUFFER_DEL per delete of ours, and one
  *                     POLICY_SET per switch that changed something and one
- *                     BUFFER_SET per resize; the
+ *                     BUFFER_SET per resize, one VDEV_NEW and one VDEV_DEL
+ *                     per device and one VDEV_DMA per transfer (the kernel
+ *                     sends no VDEV_IRQ for a transfer's interrupt); the
  *                     kernel's EVENTS_SENT + EVENTS_SEND_FAILED grew by
  *                     exactly that many messages
  *   perf              after a PERF_FLUSH, produced = dropped + sent +
  *                     send_failed (the kernel's identity), and in what the
  *                     monitor received each CPU's seq is continuous but for
  *                     the losses the messages report
+ *   perf-dma          one KALLOC_PERF_DMA record per transfer reached the
+ *                     monitor (at most that many if records were lost)
  *
  * With --tolerate-unload (the module is unloaded under the load): a
  * process stops at the first answer that says the family is gone, and

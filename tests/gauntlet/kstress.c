@@ -1000,7 +1000,7 @@ static void worker_main(int idx)
 struct check {
 	const char *name;
 	bool ok;
-	char detail[256];
+	char detail[512];
 };
 static struct check checks[32];
 static int nchecks, nfailed;

@@ -13,10 +13,24 @@
  *   the process's own copy of every buffer it owns), get (by id or name),
  *   policy switch with migration (POLICY_SET MIGRATE, sometimes FROM),
  *   dump (BUFFER_GET: every buffer it owns listed once, with its size),
- *   stats (STATS_GET, within its limits), and resize (BUFFER_SET: a new
+ *   stats (STATS_GET, within its limits), resize (BUFFER_SET: a new
  *   size, sometimes a new policy; the contents kept up to the smaller
- *   size, zeros after), when the family has BUFFER_SET.
- * Each process finally reads all its buffers back and deletes them.
+ *   size, zeros after), when the family has BUFFER_SET, and DMA, when it
+ *   has VDEV_DMA: each process makes its own virtual device at the start
+ *   (VDEV_NEW, "PREFIXvNNN", a 4-16 KiB window, no timer) and keeps a copy
+ *   of its window as of its buffers; a DMA op moves a random range, in
+ *   bounds, between one of its buffers and the window, to or from the
+ *   device, with DMA_WAIT, and updates the copies (later reads of the
+ *   buffer check what a from-device transfer brought). With WAIT a
+ *   process's transfer ends before its next request, so the refusals a
+ *   transfer in flight causes (BUFFER_DEL EBUSY, a shrink's ERANGE) cannot
+ *   happen by construction; other processes' migrations may move the
+ *   buffer meanwhile, which the kernel copies entirely before or after.
+ *   Any refusal or failed transfer is an error.
+ * Each process finally reads all its buffers back and deletes them, reads
+ * its window back (a from-device transfer of all of it into a scratch
+ * buffer, counted as a create and a delete), checks its device's counters
+ * (VDEV_GET: every transfer completed, one interrupt each) and deletes it.
  * Besides them a monitor, like a telemetry client, listens to the events,
  * stats and perf groups for the whole run.
  *
@@ -24,7 +38,8 @@
  *   ids-unique        no id was handed out twice
  *   contents          every read returned what the process had written
  *   no-errors         no request failed other than as documented (ENOSPC
- *                     of a full budget, max_buffers or arena)
+ *                     of a full budget, max_buffers or arena, or of
+ *                     KALLOC_VDEV_MAX devices)
  *   allocs, frees     summed over policies, STATS_GET's ALLOCS and FREES
  *                     grew by creates + moves + resizes and deletes +
  *                     moves + resizes
@@ -32,16 +47,25 @@
  *                     refused plus the buffers a migration could not move
  *   budget            buffers and budget in use are back where they were
  *   live              each policy's live buffers and bytes are back
+ *   vdev              every process made its device (or was refused one)
+ *                     and deleted it, a VDEV_GET dump lists none of the
+ *                     run's, the kernel's DMA_COMPLETED summed over the
+ *                     devices equals the transfers made (none failed),
+ *                     and every window read back was what the model says
  *   events            the events group carried one BUFFER_NEW per create
  *                     and one BUFFER_DEL per delete of ours, and one
  *                     POLICY_SET per switch that changed something and one
- *                     BUFFER_SET per resize; the
+ *                     BUFFER_SET per resize, one VDEV_NEW and one VDEV_DEL
+ *                     per device and one VDEV_DMA per transfer (the kernel
+ *                     sends no VDEV_IRQ for a transfer's interrupt); the
  *                     kernel's EVENTS_SENT + EVENTS_SEND_FAILED grew by
  *                     exactly that many messages
  *   perf              after a PERF_FLUSH, produced = dropped + sent +
  *                     send_failed (the kernel's identity), and in what the
  *                     monitor received each CPU's seq is continuous but for
  *                     the losses the messages report
+ *   perf-dma          one KALLOC_PERF_DMA record per transfer reached the
+ *                     monitor (at most that many if records were lost)
  *
  * With --tolerate-unload (the module is unloaded under the load): a
  * process stops at the first answer that says the family is gone, and
@@ -54,6 +78,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +86,8 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+
+#include <linux/kalloc_vdev.h>
 
 #include "kmodel.h"
 
@@ -89,10 +116,10 @@ static struct {
 /* ---- what each process did, in shared memory ------------------------------ */
 
 enum op_kind { K_CREATE, K_DELETE, K_WRITE, K_READ, K_GET, K_POLICY, K_DUMP,
-	       K_STATS, K_RESIZE, K_NKINDS };
+	       K_STATS, K_RESIZE, K_DMA, K_NKINDS };
 static const char *const kind_names[K_NKINDS] = {
 	"create", "delete", "write", "read", "get", "policy_set", "dump", "stats",
-	"resize",
+	"resize", "dma",
 };
 
 struct proc_result {
@@ -103,6 +130,9 @@ struct proc_result {
 	long migrated, unmoved, policy_changed;
 	long resized, resize_refused_budget, resize_refused_policy;
 	long read_mismatch, dump_missing, dump_intr_retries;
+	long vdevs_created, vdevs_deleted, vdev_refused;
+	long dma_to, dma_from, dma_bytes, dma_kernel, dma_kernel_failed;
+	long win_checked, win_mismatch, win_unverified;
 	long errors;
 	bool unloaded;
 	char first_error[200];
@@ -118,6 +148,9 @@ static long ids_per_proc;
 struct monitor_result {
 	long events_new, events_del, events_policy, events_set, events_other;
 	long events_ours_new, events_ours_del;
+	long events_vdev;	/* VDEV_NEW, _DEL and _DMA, anyone's */
+	long events_ours_vnew, events_ours_vdel, events_ours_vdma;
+	long perf_dma;		/* KALLOC_PERF_DMA records */
 	long stats_msgs, perf_msgs, perf_records, perf_lost_attr;
 	long seq_breaks;	/* a CPU's records went back in seq */
 	long perf_gaps;		/* seq numbers skipped between messages */
@@ -156,12 +189,87 @@ static bool family_gone(int err)
 	return err == -ENOENT || err == -EOPNOTSUPP;
 }
 
+/* ---- VDEV_* messages (small helpers of our own) ------------------------------------ */
+
+/* What kstress reads of a VDEV_* reply or event. */
+struct vdev_msg {
+	char name[KALLOC_NAME_MAX];
+	char owner[KALLOC_OWNER_MAX];
+	uint32_t id, size, status, direction, buffer, dev_offset, length, bytes, error;
+	uint64_t irq_count, completed, failed, seq, offset;
+};
+
+static uint64_t vattr(struct nlattr **tb, int type)
+{
+	return tb[type] ? gnl_get_uint(tb[type]) : 0;
+}
+
+static void vstr(char *out, size_t outlen, const struct nlattr *a)
+{
+	int len = a ? gnl_attr_len(a) : 0;
+
+	if (len >= (int)outlen)
+		len = (int)outlen - 1;
+	memcpy(out, a ? gnl_attr_data(a) : "", len > 0 ? len : 0);
+	out[len > 0 ? len : 0] = 0;
+}
+
+static void vdev_parse(const struct nlmsghdr *n, struct vdev_msg *v)
+{
+	struct nlattr *tb[KALLOC_VDEV_A_MAX + 1], *a;
+	int len;
+
+	memset(v, 0, sizeof(*v));
+	a = gnl_msg_attrs(n, 0, &len);
+	gnl_parse(tb, KALLOC_VDEV_A_MAX, a, len);
+	vstr(v->name, sizeof(v->name), tb[KALLOC_VDEV_A_NAME]);
+	vstr(v->owner, sizeof(v->owner), tb[KALLOC_VDEV_A_OWNER]);
+	v->id = (uint32_t)vattr(tb, KALLOC_VDEV_A_ID);
+	v->size = (uint32_t)vattr(tb, KALLOC_VDEV_A_SIZE);
+	v->status = (uint32_t)vattr(tb, KALLOC_VDEV_A_STATUS);
+	v->irq_count = vattr(tb, KALLOC_VDEV_A_IRQ_COUNT);
+	v->completed = vattr(tb, KALLOC_VDEV_A_DMA_COMPLETED);
+	v->failed = vattr(tb, KALLOC_VDEV_A_DMA_FAILED);
+	v->seq = vattr(tb, KALLOC_VDEV_A_DMA_SEQ);
+	v->direction = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_DIRECTION);
+	v->buffer = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_BUFFER);
+	v->offset = vattr(tb, KALLOC_VDEV_A_DMA_OFFSET);
+	v->dev_offset = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_DEV_OFFSET);
+	v->length = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_LENGTH);
+	v->bytes = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_BYTES);
+	v->error = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_ERROR);
+}
+
+static bool ours(const char *name, const char *owner)
+{
+	return !strncmp(name, opt.prefix, strlen(opt.prefix)) && !strcmp(owner, "stress");
+}
+
+/* Counts the KALLOC_PERF_DMA records of a perf message. */
+static void monitor_count_dma(struct nlattr **tb, uint32_t count)
+{
+	const uint8_t *rec;
+	uint32_t size, i;
+
+	if (!tb[KALLOC_PERF_A_RECORD_SIZE] || !tb[KALLOC_PERF_A_RECORDS])
+		return;
+	size = (uint32_t)gnl_get_uint(tb[KALLOC_PERF_A_RECORD_SIZE]);
+	rec = gnl_attr_data(tb[KALLOC_PERF_A_RECORDS]);
+	if (size < sizeof(struct kalloc_perf_record) ||
+	    (uint64_t)size * count > (uint64_t)gnl_attr_len(tb[KALLOC_PERF_A_RECORDS]))
+		return;
+	for (i = 0; i < count; i++)
+		mres->perf_dma += rec[(size_t)i * size +
+				     offsetof(struct kalloc_perf_record, type)] ==
+				 KALLOC_PERF_DMA;
+}
+
 static void monitor_handle(struct kc *c, const struct nlmsghdr *n)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(n);
 	struct nlattr *tb[KALLOC_PERF_A_MAX + 1], *a;
+	struct vdev_msg v;
 	struct kc_buf b;
-	size_t plen = strlen(opt.prefix);
 	int len;
 
 	if (n->nlmsg_type != c->fam)
@@ -174,7 +282,7 @@ static void monitor_handle(struct kc *c, const struct nlmsghdr *n)
 			mres->events_new++;
 		else
 			mres->events_del++;
-		if (!strncmp(b.name, opt.prefix, plen) && !strcmp(b.owner, "stress")) {
+		if (ours(b.name, b.owner)) {
 			if (g->cmd == KALLOC_CMD_BUFFER_NEW)
 				mres->events_ours_new++;
 			else
@@ -189,6 +297,20 @@ static void monitor_handle(struct kc *c, const struct nlmsghdr *n)
 		break;
 	case KALLOC_CMD_STATS_GET:
 		mres->stats_msgs++;
+		break;
+	case KALLOC_CMD_VDEV_NEW:
+	case KALLOC_CMD_VDEV_DEL:
+	case KALLOC_CMD_VDEV_DMA:
+		vdev_parse(n, &v);
+		mres->events_vdev++;
+		if (!ours(v.name, v.owner))
+			break;
+		if (g->cmd == KALLOC_CMD_VDEV_NEW)
+			mres->events_ours_vnew++;
+		else if (g->cmd == KALLOC_CMD_VDEV_DEL)
+			mres->events_ours_vdel++;
+		else
+			mres->events_ours_vdma++;
 		break;
 	case KALLOC_CMD_PERF: {
 		uint32_t cpu, count;
@@ -206,6 +328,7 @@ static void monitor_handle(struct kc *c, const struct nlmsghdr *n)
 		mres->perf_msgs++;
 		mres->perf_records += count;
 		mres->perf_lost_attr += lost;
+		monitor_count_dma(tb, count);
 		if (cpu >= MAX_CPUS || !count)
 			return;	/* a message of drops only: its FIRST_SEQ is a hint */
 		/*
@@ -294,6 +417,256 @@ static int cookie_kind(const struct gnl_reply *r)
 	return (int)kind;
 }
 
+/* ---- a worker's virtual device (its op and its end) ------------------------------ */
+
+/* Sends m (and frees it); parses the first reply message into out, if any. */
+static int vdev_send(struct kc *c, struct gnl_msg *m, struct vdev_msg *out,
+		     struct gnl_reply *r)
+{
+	struct nlmsghdr *n;
+	int err;
+
+	gnl_reply_free(r);
+	err = kc_req(c, m, r);
+	free(m);
+	n = gnl_reply_next(r, NULL);
+	if (!err && out && !n)
+		return -EBADMSG;
+	if (!err && out)
+		vdev_parse(n, out);
+	return err;
+}
+
+static struct gnl_msg *vdev_msg_new(struct kc *c, uint8_t cmd, const char *name)
+{
+	struct gnl_msg *m = malloc(sizeof(*m));
+
+	if (!m)
+		abort();
+	kc_msg(c, m, cmd, 0);
+	gnl_put_str(m, KALLOC_VDEV_A_NAME, name);
+	return m;
+}
+
+/* VDEV_DMA with WAIT: out is the device as the transfer left it. */
+static int vdev_dma(struct kc *c, const char *name, uint32_t dir, uint32_t buffer,
+		    uint64_t off, uint32_t dev_off, uint32_t len, struct vdev_msg *out,
+		    struct gnl_reply *r)
+{
+	struct gnl_msg *m = vdev_msg_new(c, KALLOC_CMD_VDEV_DMA, name);
+
+	gnl_put_u32(m, KALLOC_VDEV_A_DMA_DIRECTION, dir);
+	gnl_put_u32(m, KALLOC_VDEV_A_DMA_BUFFER, buffer);
+	gnl_put_u64(m, KALLOC_VDEV_A_DMA_OFFSET, off);
+	gnl_put_u32(m, KALLOC_VDEV_A_DMA_DEV_OFFSET, dev_off);
+	gnl_put_u32(m, KALLOC_VDEV_A_DMA_LENGTH, len);
+	gnl_put_flag(m, KALLOC_VDEV_A_DMA_WAIT);
+	return vdev_send(c, m, out, r);
+}
+
+/* The process's device and its model of the window. */
+struct vdev {
+	bool created;
+	bool trusted;		/* every transfer went as the model says */
+	char name[KALLOC_NAME_MAX];
+	uint32_t size;
+	uint64_t seq;		/* transfers it submitted */
+	uint8_t *shadow;	/* the window as the transfers left it */
+};
+
+/* VDEV_NEW: 4 to 16 KiB, no timer. Only ENOSPC (KALLOC_VDEV_MAX) is a refusal. */
+static int vdev_create(struct kc *c, struct vdev *d, int idx, uint64_t *rs,
+		       struct proc_result *res, struct gnl_reply *r)
+{
+	struct gnl_msg *m;
+	struct vdev_msg v;
+	int err;
+
+	d->size = 4096 + (uint32_t)(rng_next(rs) % (12 * 1024 + 1));
+	snprintf(d->name, sizeof(d->name), "%sv%03d", opt.prefix, idx);
+	m = vdev_msg_new(c, KALLOC_CMD_VDEV_NEW, d->name);
+	gnl_put_u32(m, KALLOC_VDEV_A_SIZE, d->size);
+	gnl_put_str(m, KALLOC_VDEV_A_OWNER, "stress");
+	err = vdev_send(c, m, &v, r);
+	if (err == -ENOSPC && cookie_kind(r) == KALLOC_COOKIE_MAX_VDEVS) {
+		res->vdev_refused++;
+		return 0;
+	}
+	if (err)
+		return err;
+	d->created = true;
+	res->vdevs_created++;
+	if (v.size != d->size || strcmp(v.name, d->name) || !v.id || v.completed ||
+	    v.irq_count) {
+		proc_error(res, "vdev new %s: reply says id %u name %s size %u", d->name,
+			   v.id, v.name, v.size);
+		return 0;
+	}
+	d->shadow = calloc(1, d->size);
+	d->trusted = d->shadow != NULL;
+	return 0;
+}
+
+/*
+ * One transfer with WAIT and its check: it ends before the process's next
+ * request, so no transfer of ours spans a resize or delete of ours. A
+ * migration by another process may move the buffer meanwhile: the kernel
+ * copies it entirely before or after the move. Length 0 now and then:
+ * as much as fits in both.
+ */
+static int vdev_transfer(struct kc *c, struct vdev *d, uint32_t dir, struct live *l,
+			 uint64_t off, uint32_t dev_off, uint32_t len,
+			 struct proc_result *res, struct gnl_reply *r)
+{
+	uint64_t room = l->size - off < d->size - dev_off ? l->size - off : d->size - dev_off;
+	uint32_t want = len ? len : (uint32_t)room;
+	struct vdev_msg v;
+	int err;
+
+	err = vdev_dma(c, d->name, dir, l->id, off, dev_off, len, &v, r);
+	if (err) {
+		d->trusted = false;	/* it may have started: the model is lost */
+		return err;
+	}
+	d->seq++;
+	if (v.seq != d->seq || v.error || v.bytes != want || v.length != want ||
+	    v.buffer != l->id || v.direction != dir || v.offset != off ||
+	    v.dev_offset != dev_off || v.completed != d->seq) {
+		d->trusted = false;
+		proc_error(res, "dma %s %s %s [%llu, +%u) at %u: reply says seq %llu of %llu, error %u, %u of %u bytes, %llu completed",
+			   dir == KALLOC_VDEV_DMA_TO_DEVICE ? "to" : "from", d->name, l->name,
+			   (unsigned long long)off, want, dev_off, (unsigned long long)v.seq,
+			   (unsigned long long)d->seq, v.error, v.bytes, v.length,
+			   (unsigned long long)v.completed);
+		return 0;
+	}
+	if (dir == KALLOC_VDEV_DMA_TO_DEVICE) {
+		memcpy(d->shadow + dev_off, l->shadow + off, want);
+		res->dma_to++;
+	} else {
+		memcpy(l->shadow + off, d->shadow + dev_off, want);
+		res->dma_from++;
+	}
+	res->dma_bytes += want;
+	return 0;
+}
+
+/* The DMA op: random direction, ranges within both, between l and d. */
+static int op_dma(struct kc *c, struct vdev *d, struct live *l, uint64_t *rs,
+		  struct proc_result *res, struct gnl_reply *r)
+{
+	uint32_t dir = rng_next(rs) % 2 ? KALLOC_VDEV_DMA_TO_DEVICE :
+		       KALLOC_VDEV_DMA_FROM_DEVICE;
+	uint32_t dev_off = (uint32_t)(rng_next(rs) % d->size);
+	uint64_t off = rng_next(rs) % l->size;
+	uint64_t room = l->size - off < d->size - dev_off ? l->size - off : d->size - dev_off;
+	uint32_t len = rng_next(rs) % 8 ? 1 + (uint32_t)(rng_next(rs) % room) : 0;
+
+	return vdev_transfer(c, d, dir, l, off, dev_off, len, res, r);
+}
+
+/* A create's ENOSPC, counted by its cookie; false if it has no known one. */
+static bool create_refused(struct proc_result *res, const struct gnl_reply *r)
+{
+	int kind = cookie_kind(r);
+
+	if (kind == KALLOC_COOKIE_LARGEST)
+		res->refused_policy++;
+	else if (kind == KALLOC_COOKIE_BUDGET || kind == KALLOC_COOKIE_MAX_BUFFERS)
+		res->refused_budget++;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * The whole window read back: a from-device transfer into a scratch
+ * buffer of the window's size (a create and a delete like any other),
+ * then BUFFER_READ, compared with the model. A scratch buffer the budget
+ * keeps refusing leaves the window unverified (counted).
+ */
+static int vdev_readback(struct kc *c, struct vdev *d, int idx, struct proc_result *res,
+			 uint32_t *my_ids, uint8_t *buf, struct gnl_reply *r)
+{
+	struct live l = { .size = d->size };
+	struct kc_buf b;
+	uint64_t off;
+	int err, tries;
+
+	snprintf(l.name, sizeof(l.name), "%sp%03d_win", opt.prefix, idx);
+	for (tries = 0;; tries++) {
+		err = kc_buffer_new(c, l.name, l.size, KALLOC_POLICY_KMALLOC, "stress", 0, &b, r);
+		if (err != -ENOSPC)
+			break;
+		if (!create_refused(res, r))
+			return err;
+		if (tries == 20) {
+			res->win_unverified++;
+			return 0;
+		}
+		poll(NULL, 0, 50);
+	}
+	if (err)
+		return err;
+	l.id = b.id;
+	if (res->nids < ids_per_proc)
+		my_ids[res->nids++] = b.id;
+	res->creates_ok++;
+	l.shadow = calloc(1, l.size);
+	err = vdev_transfer(c, d, KALLOC_VDEV_DMA_FROM_DEVICE, &l, 0, 0, 0, res, r);
+	for (off = 0; !err && off < l.size; off += KALLOC_IO_MAX) {
+		uint32_t len = l.size - off > KALLOC_IO_MAX ? KALLOC_IO_MAX :
+			       (uint32_t)(l.size - off);
+
+		err = kc_buffer_read(c, l.id, off, len, buf, r);
+		if (!err && memcmp(buf, d->shadow + off, len)) {
+			res->win_mismatch++;
+			proc_error(res, "window of %s [%llu, +%u): not what the transfers left",
+				   d->name, (unsigned long long)off, len);
+		}
+	}
+	res->win_checked += !err;
+	free(l.shadow);
+	if (!err)
+		err = kc_buffer_del(c, l.id, NULL, r);
+	res->deletes_ok += !err;
+	return err;
+}
+
+/* The window read back, the device's counters checked, the device deleted. */
+static int vdev_finish(struct kc *c, struct vdev *d, int idx, struct proc_result *res,
+		       uint32_t *my_ids, uint8_t *buf, struct gnl_reply *r)
+{
+	struct vdev_msg v;
+	int err;
+
+	if (!d->created)
+		return 0;
+	if (d->trusted) {
+		err = vdev_readback(c, d, idx, res, my_ids, buf, r);
+		if (err)
+			return err;
+	}
+	err = vdev_send(c, vdev_msg_new(c, KALLOC_CMD_VDEV_GET, d->name), &v, r);
+	if (err)
+		return err;
+	/* Every transfer ended (WAIT), each raising one interrupt; no timer. */
+	res->dma_kernel += v.completed;
+	res->dma_kernel_failed += v.failed;
+	if (v.completed != d->seq || v.failed || v.irq_count != d->seq || v.seq != d->seq)
+		proc_error(res, "vdev %s: %llu transfers completed, %llu failed, %llu interrupts, last seq %llu; the process made %llu",
+			   d->name, (unsigned long long)v.completed,
+			   (unsigned long long)v.failed, (unsigned long long)v.irq_count,
+			   (unsigned long long)v.seq, (unsigned long long)d->seq);
+	err = vdev_send(c, vdev_msg_new(c, KALLOC_CMD_VDEV_DEL, d->name), NULL, r);
+	if (err)
+		return err;
+	d->created = false;
+	res->vdevs_deleted++;
+	free(d->shadow);
+	return 0;
+}
+
 static void worker_main(int idx)
 {
 	struct proc_result *res = &results[idx];
@@ -303,9 +676,10 @@ static void worker_main(int idx)
 	uint64_t rs = opt.seed * 1000003ULL + idx * 7919ULL + 1;
 	static uint8_t buf[KALLOC_IO_MAX];
 	struct gnl_reply r;
+	struct vdev dev = { 0 };
 	struct kc c;
 	long op, serial = 0;
-	bool has_set;
+	bool has_set, has_dma;
 
 	err = kc_open(&c, 60000);
 	if (err) {
@@ -317,7 +691,17 @@ static void worker_main(int idx)
 		_exit(1);
 	}
 	has_set = kc_has_cmd(&c, KALLOC_CMD_BUFFER_SET);
+	has_dma = kc_has_cmd(&c, KALLOC_CMD_VDEV_DMA);
 	gnl_reply_init(&r);
+	err = has_dma ? vdev_create(&c, &dev, idx, &rs, res, &r) : 0;
+	if (err) {
+		if (opt.tolerate_unload && family_gone(err)) {
+			res->unloaded = true;
+			_exit(0);
+		}
+		proc_error(res, "vdev new %s: %s%s%s", dev.name, gnl_errname(err),
+			   r.has_msg ? ": " : "", r.has_msg ? r.msg : "");
+	}
 	for (op = 0; op < opt.ops; op++) {
 		uint64_t x = rng_next(&rs) % 100;
 		enum op_kind k;
@@ -326,24 +710,26 @@ static void worker_main(int idx)
 			k = K_CREATE;
 		else if (x < 36)
 			k = K_DELETE;
-		else if (x < 53)
+		else if (x < 51)
 			k = K_WRITE;
-		else if (x < 70)
+		else if (x < 68)
 			k = K_READ;
-		else if (x < 76)
+		else if (x < 72)
 			k = K_GET;
-		else if (x < 79)
+		else if (x < 75)
 			k = K_POLICY;
-		else if (x < 87)
+		else if (x < 83)
 			k = K_DUMP;
-		else if (x < 93)
+		else if (x < 89)
 			k = K_STATS;
+		else if (x < 93)
+			k = dev.trusted ? K_DMA : K_GET;
 		else
 			k = has_set ? K_RESIZE : K_GET;
 		if (k == K_CREATE && nlive == MAX_LIVE)
 			k = K_DELETE;
 		if ((k == K_DELETE || k == K_WRITE || k == K_READ || k == K_GET ||
-		     k == K_RESIZE) && !nlive)
+		     k == K_RESIZE || k == K_DMA) && !nlive)
 			k = K_CREATE;
 		res->n[k]++;
 		err = 0;
@@ -546,6 +932,9 @@ static void worker_main(int idx)
 					   st.buffers, st.buffers_max);
 			break;
 		}
+		case K_DMA:
+			err = op_dma(&c, &dev, &live[rng_next(&rs) % nlive], &rs, res, &r);
+			break;
 		default:
 			break;
 		}
@@ -593,6 +982,14 @@ static void worker_main(int idx)
 			res->deletes_ok++;
 		}
 	}
+	err = res->unloaded ? 0 : vdev_finish(&c, &dev, idx, res, my_ids, buf, &r);
+	if (err) {
+		if (opt.tolerate_unload && family_gone(err))
+			res->unloaded = true;
+		else
+			proc_error(res, "vdev end %s: %s%s%s", dev.name, gnl_errname(err),
+				   r.has_msg ? ": " : "", r.has_msg ? r.msg : "");
+	}
 	gnl_reply_free(&r);
 	kc_close(&c);
 	_exit(0);
@@ -603,7 +1000,7 @@ static void worker_main(int idx)
 struct check {
 	const char *name;
 	bool ok;
-	char detail[256];
+	char detail[512];
 };
 static struct check checks[32];
 static int nchecks, nfailed;
@@ -620,6 +1017,104 @@ static void check(const char *name, bool ok, const char *fmt, ...)
 	va_end(ap);
 	nfailed += !ok;
 	printf("%s %s: %s\n", ok ? "PASS" : "FAIL", name, c->detail);
+}
+
+/* ---- the vdev checks -------------------------------------------------------------- */
+
+static void add_vdev(struct proc_result *tot, const struct proc_result *r)
+{
+	tot->vdevs_created += r->vdevs_created;
+	tot->vdevs_deleted += r->vdevs_deleted;
+	tot->vdev_refused += r->vdev_refused;
+	tot->dma_to += r->dma_to;
+	tot->dma_from += r->dma_from;
+	tot->dma_bytes += r->dma_bytes;
+	tot->dma_kernel += r->dma_kernel;
+	tot->dma_kernel_failed += r->dma_kernel_failed;
+	tot->win_checked += r->win_checked;
+	tot->win_mismatch += r->win_mismatch;
+	tot->win_unverified += r->win_unverified;
+}
+
+/* Events the devices sent: VDEV_NEW, VDEV_DEL, and VDEV_DMA per transfer. */
+static uint64_t vdev_events(const struct proc_result *tot)
+{
+	return tot->vdevs_created + tot->vdevs_deleted + tot->dma_to + tot->dma_from;
+}
+
+static bool monitor_vdev_ok(const struct proc_result *tot)
+{
+	return mres->events_ours_vnew == tot->vdevs_created &&
+	       mres->events_ours_vdel == tot->vdevs_deleted &&
+	       mres->events_ours_vdma == tot->dma_to + tot->dma_from;
+}
+
+/* How many of the run's devices a VDEV_GET dump still lists; -errno. */
+static long vdevs_left(struct kc *c)
+{
+	struct gnl_msg *m = malloc(sizeof(*m));
+	struct gnl_reply r;
+	struct nlmsghdr *n;
+	struct vdev_msg v;
+	long left = 0;
+	int err;
+
+	if (!m)
+		return -ENOMEM;
+	kc_msg(c, m, KALLOC_CMD_VDEV_GET, NLM_F_DUMP);
+	gnl_reply_init(&r);
+	err = kc_req(c, m, &r);
+	free(m);
+	for (n = NULL; !err && (n = gnl_reply_next(&r, n));) {
+		vdev_parse(n, &v);
+		left += ours(v.name, v.owner);
+	}
+	gnl_reply_free(&r);
+	return err ? err : left;
+}
+
+/*
+ * Every process made its device (or was refused one, ENOSPC) and deleted
+ * it, none is left, the kernel counted every transfer as completed, and
+ * every window read back was what the transfers had left in it.
+ */
+static void check_vdev(struct kc *c, const struct proc_result *tot)
+{
+	long transfers = tot->dma_to + tot->dma_from;
+	long left;
+
+	if (!kc_has_cmd(c, KALLOC_CMD_VDEV_DMA)) {
+		check("vdev", true, "the family has no VDEV_DMA: no devices");
+		return;
+	}
+	left = vdevs_left(c);
+	check("vdev", tot->vdevs_created + tot->vdev_refused == opt.procs &&
+	      tot->vdevs_deleted == tot->vdevs_created && left == 0 &&
+	      tot->dma_kernel == transfers && tot->dma_kernel_failed == 0 &&
+	      tot->win_mismatch == 0 &&
+	      tot->win_checked + tot->win_unverified == tot->vdevs_created,
+	      "%ld devices made (%ld refused), %ld deleted, %ld left; %ld transfers (%ld to-device, %ld from-device, %ld bytes), the kernel counted %ld completed and %ld failed; %ld windows read back, %ld differed, %ld not read (no room for the scratch buffer)",
+	      tot->vdevs_created, tot->vdev_refused, tot->vdevs_deleted, left, transfers,
+	      tot->dma_to, tot->dma_from, tot->dma_bytes, tot->dma_kernel,
+	      tot->dma_kernel_failed, tot->win_checked, tot->win_mismatch,
+	      tot->win_unverified);
+}
+
+/*
+ * Each transfer's end is one KALLOC_PERF_DMA record: the monitor got as
+ * many as there were transfers, or fewer if records were lost.
+ */
+static void check_perf_dma(const struct proc_result *tot, const struct kc_stats *s0,
+			   const struct kc_stats *s1)
+{
+	long transfers = tot->dma_to + tot->dma_from;
+	bool lossless = s1->perf_dropped == s0->perf_dropped &&
+			s1->perf_send_failed == s0->perf_send_failed &&
+			!mres->enobufs && !mres->perf_gaps;
+
+	check("perf-dma", lossless ? mres->perf_dma == transfers : mres->perf_dma <= transfers,
+	      "the monitor got %ld DMA records for %ld transfers%s", mres->perf_dma,
+	      transfers, lossless ? "" : " (records were lost: at most as many)");
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -684,7 +1179,7 @@ int main(int argc, char **argv)
 	}
 	results = mmap(NULL, sizeof(*results) * opt.procs, PROT_READ | PROT_WRITE,
 		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ids_per_proc = opt.ops + 1;
+	ids_per_proc = opt.ops + 2;	/* and the window's scratch buffer */
 	ids = mmap(NULL, sizeof(*ids) * ids_per_proc * opt.procs, PROT_READ | PROT_WRITE,
 		   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	mres = mmap(NULL, sizeof(*mres), PROT_READ | PROT_WRITE,
@@ -751,6 +1246,7 @@ int main(int argc, char **argv)
 		tot.read_mismatch += r->read_mismatch;
 		tot.dump_missing += r->dump_missing;
 		tot.dump_intr_retries += r->dump_intr_retries;
+		add_vdev(&tot, r);
 		tot.errors += r->errors;
 		unloaded |= r->unloaded;
 		if (r->errors)
@@ -763,6 +1259,9 @@ int main(int argc, char **argv)
 	       tot.refused_policy, tot.deletes_ok, tot.resized,
 	       tot.resize_refused_budget + tot.resize_refused_policy, tot.migrated,
 	       tot.unmoved);
+	printf("kstress: %ld devices (%ld refused), %ld transfers (%ld to-device, %ld from-device, %ld bytes), %ld windows read back\n",
+	       tot.vdevs_created, tot.vdev_refused, tot.dma_to + tot.dma_from, tot.dma_to,
+	       tot.dma_from, tot.dma_bytes, tot.win_checked);
 
 	/* Every id ever handed out, sorted: no two alike. */
 	all = malloc(sizeof(*all) * (opt.procs * ids_per_proc + 1));
@@ -834,11 +1333,12 @@ int main(int argc, char **argv)
 		      (unsigned long long)s0.budget_used, (unsigned long long)s1.budget_used,
 		      s0.buffers, s1.buffers);
 		check("live", live_ok, "%s", live_ok ? "every policy's live buffers and bytes are back" : why);
+		check_vdev(&c, &tot);
 		if (opt.monitor) {
 			uint64_t ev = (s1.events_sent + s1.events_failed) -
 				      (s0.events_sent + s0.events_failed);
 			uint64_t want = tot.creates_ok + tot.deletes_ok + tot.policy_changed +
-					tot.resized;
+					tot.resized + vdev_events(&tot);
 			uint64_t p = s1.perf_produced, q = s1.perf_dropped + s1.perf_sent +
 							     s1.perf_send_failed;
 
@@ -850,13 +1350,17 @@ int main(int argc, char **argv)
 			check("events", ev == want &&
 			      (mres->enobufs ||
 			       ((uint64_t)mres->events_ours_new == (uint64_t)tot.creates_ok &&
-				(uint64_t)mres->events_ours_del == (uint64_t)tot.deletes_ok)),
-			      "the kernel sent %llu event messages (%llu refused), the run made %llu (%ld creates, %ld deletes, %ld policy changes, %ld resizes); the monitor got %ld NEW and %ld DEL of ours, %ld POLICY_SET, %ld BUFFER_SET%s",
+				(uint64_t)mres->events_ours_del == (uint64_t)tot.deletes_ok &&
+				monitor_vdev_ok(&tot))),
+			      "the kernel sent %llu event messages (%llu refused), the run made %llu (%ld creates, %ld deletes, %ld policy changes, %ld resizes, %ld device news and dels, %ld transfers); the monitor got %ld NEW and %ld DEL of ours, %ld POLICY_SET, %ld BUFFER_SET, %ld VDEV_NEW %ld VDEV_DEL %ld VDEV_DMA of ours%s",
 			      (unsigned long long)ev,
 			      (unsigned long long)(s1.events_failed - s0.events_failed),
 			      (unsigned long long)want, tot.creates_ok, tot.deletes_ok,
-			      tot.policy_changed, tot.resized, mres->events_ours_new,
-			      mres->events_ours_del, mres->events_policy, mres->events_set,
+			      tot.policy_changed, tot.resized,
+			      tot.vdevs_created + tot.vdevs_deleted, tot.dma_to + tot.dma_from,
+			      mres->events_ours_new, mres->events_ours_del, mres->events_policy,
+			      mres->events_set, mres->events_ours_vnew, mres->events_ours_vdel,
+			      mres->events_ours_vdma,
 			      mres->enobufs ? " (it overflowed: counts not exact)" : "");
 			/*
 			 * The kernel's identity is exact. What the monitor saw:
@@ -872,6 +1376,7 @@ int main(int argc, char **argv)
 			      mres->perf_records, mres->perf_msgs, mres->perf_gaps,
 			      mres->perf_lost_attr, mres->seq_breaks,
 			      mres->seq_breaks ? ": " : "", mres->first_break);
+			check_perf_dma(&tot, &s0, &s1);
 			check("stats-group", mres->stats_msgs > 0 || dt < 3,
 			      "the monitor got %ld stats messages in %.1f s", mres->stats_msgs, dt);
 		}
@@ -899,6 +1404,11 @@ report:
 				tot.migrated, tot.unmoved, tot.policy_changed, nids);
 			fprintf(f, "  \"resized\": %ld, \"resize_refused\": %ld,\n", tot.resized,
 				tot.resize_refused_budget + tot.resize_refused_policy);
+			fprintf(f, "  \"vdevs\": %ld, \"vdev_refused\": %ld, \"dma_to_device\": %ld, \"dma_from_device\": %ld, \"dma_bytes\": %ld, \"windows_checked\": %ld,\n",
+				tot.vdevs_created, tot.vdev_refused, tot.dma_to, tot.dma_from,
+				tot.dma_bytes, tot.win_checked);
+			fprintf(f, "  \"monitor_vdev_events\": %ld, \"monitor_perf_dma\": %ld,\n",
+				mres->events_vdev, mres->perf_dma);
 			fprintf(f, "  \"monitor_events\": %ld, \"monitor_perf_records\": %ld, \"monitor_stats\": %ld, \"monitor_enobufs\": %ld,\n",
 				mres->events_new + mres->events_del + mres->events_policy,
 				mres->perf_records, mres->stats_msgs, mres->enobufs);

@@ -1,12 +1,15 @@
 #!/bin/bash
 # Stress (tests/gauntlet/kstress, issue 10 §4): many processes, each with
-# its own socket, create, delete, write, read, get, switch policies with
-# migration, dump and read statistics at once, while a monitor listens to
-# the events, stats and perf groups. Afterwards the kernel's books must
-# match what they did: ALLOCS, FREES and FAILURES per policy, the budget
-# and live counts back to where they were, every read equal to what was
-# written, every id handed out once, one event per change, and the perf
-# ring's loss accounting exact. The load is sized per lane (measured sizes
+# its own socket and its own virtual device, create, delete, write, read,
+# get, resize, switch policies with migration, dump, read statistics and
+# move data between their buffers and their device by DMA at once, while a
+# monitor listens to the events, stats and perf groups. Afterwards the
+# kernel's books must match what they did: ALLOCS, FREES and FAILURES per
+# policy, the budget and live counts back to where they were, every read
+# (and every window read back) equal to what was written or transferred,
+# every id handed out once, every device deleted with its DMA count equal
+# to the transfers made, one event per change, and the perf ring's loss
+# accounting exact. The load is sized per lane (measured sizes
 # and rates: docs/reliability.md).
 # timeout: 1800
 # check-lanes: stock debug

@@ -53,9 +53,22 @@ assert_eq "$start" "$(ksym _stext)" "the kernel image's start"
 assert_eq "$end" "$(ksym _end)" "the kernel image's end"
 
 step "the direct map and vmalloc bases are the kernel's own"
-page_offset_base=$(kcore_u64 "$(ksym page_offset_base)") || fail "cannot read page_offset_base"
-vmalloc_base=$(kcore_u64 "$(ksym vmalloc_base)") || fail "cannot read vmalloc_base"
-echo "page_offset_base $page_offset_base, vmalloc_base $vmalloc_base (from /proc/kcore)"
+if [ -n "$(ksym page_offset_base)" ]; then
+	# A dynamic layout (Debian's kernel, RANDOMIZE_MEMORY): the kernel's
+	# own variables.
+	page_offset_base=$(kcore_u64 "$(ksym page_offset_base)") || fail "cannot read page_offset_base"
+	vmalloc_base=$(kcore_u64 "$(ksym vmalloc_base)") || fail "cannot read vmalloc_base"
+	echo "page_offset_base $page_offset_base, vmalloc_base $vmalloc_base (from /proc/kcore)"
+else
+	# A static one (the debug kernel has no RANDOMIZE_MEMORY, so no such
+	# variables): the 4-level constants of asm/page_64_types.h and
+	# asm/pgtable_64_types.h.
+	zgrep -qx 'CONFIG_RANDOMIZE_MEMORY=y' /proc/config.gz 2> /dev/null &&
+		fail "RANDOMIZE_MEMORY, but no page_offset_base in /proc/kallsyms"
+	page_offset_base=0xffff888000000000
+	vmalloc_base=0xffffc90000000000
+	echo "static layout: page_offset_base $page_offset_base, vmalloc_base $vmalloc_base"
+fi
 assert_eq "$(segment start "direct map")" "$page_offset_base" "the direct map's start"
 assert_eq "$(segment start vmalloc)" "$vmalloc_base" "vmalloc's start"
 task_size=$(jq '.task_size' <<< "$out")

@@ -472,3 +472,17 @@ mount_debugfs() {
 	mountpoint -q /sys/kernel/debug ||
 		mount -t debugfs debugfs /sys/kernel/debug || fail "cannot mount debugfs"
 }
+
+# --- JSON schemas (docs/schema/, scenarios 75-80) ------------------------
+
+# json-check SCHEMA [--lines]: stdin against docs/schema/SCHEMA.json.
+JSON_CHECK=$(dirname "${BASH_SOURCE[0]}")/json-check
+
+# json_valid SCHEMA CMD...: CMD succeeds, its stdout validates against SCHEMA.
+json_valid() {
+	local schema=$1
+
+	shift
+	expect_ok "$@"
+	"$JSON_CHECK" "$schema" <<< "$out" || fail "'$*' does not match $schema.json"
+}

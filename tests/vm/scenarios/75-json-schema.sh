@@ -14,17 +14,6 @@
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 
-CHECK=$(dirname "$KALLOC_VM_LIB")/json-check
-
-# valid SCHEMA CMD...: CMD succeeds, its stdout validates against SCHEMA.
-valid() {
-	local schema=$1
-
-	shift
-	expect_ok "$@"
-	"$CHECK" "$schema" <<< "$out" || fail "'$*' does not match $schema.json"
-}
-
 # valid_error CODE CMD...: CMD exits CODE with one "Error:" line whose
 # message is the JSON error object's "error", and that object validates.
 valid_error() {
@@ -33,7 +22,7 @@ valid_error() {
 	shift
 	run "$@"
 	assert_eq "$rc" "$code" "exit status of '$*'"
-	"$CHECK" error <<< "$out" || fail "'$*': no valid error object"
+	"$JSON_CHECK" error <<< "$out" || fail "'$*': no valid error object"
 	msg=$(jq -r .error <<< "$out")
 	assert_eq "$(jq .status <<< "$out")" "$code" "status in the error object"
 	assert_eq "$err" "Error: $msg" "the stderr line of '$*'"
@@ -42,43 +31,43 @@ valid_error() {
 fresh_module
 
 step "buffers: alloc, show, list, set, check; every size an exact integer"
-valid buffers kallocctl -j alloc a 1536K policy slab owner tests
+json_valid buffers kallocctl -j alloc a 1536K policy slab owner tests
 assert_eq "$(jq -c '.[0] | [.name, .size]' <<< "$out")" '["a",1572864]' "alloc -j"
 kallocctl -j alloc held 4K hold > "$T/held" &
 held=$!
 poll 10 sh -c 'kallocctl -j list | jq -e ".[] | select(.name == \"held\")"' ||
 	fail "held did not appear"
-"$CHECK" buffers "$T/held" || fail "alloc -j ... hold does not match buffers.json"
-valid buffers kallocctl -j show a
+"$JSON_CHECK" buffers "$T/held" || fail "alloc -j ... hold does not match buffers.json"
+json_valid buffers kallocctl -j show a
 assert_eq "$(jq length <<< "$out")" 1 "show -j: an array of one"
-valid buffers kallocctl -j list
+json_valid buffers kallocctl -j list
 assert_eq "$(jq -c '[.[] | .name] | sort' <<< "$out")" '["a","held"]' "list -j"
 assert_eq "$(jq -c '.[] | select(.name == "held") | [.socket, (.portid > 0)]' <<< "$out")" \
 	'[true,true]' "the held buffer's socket fields"
-valid buffers kallocctl -p list
-valid buffers kallocctl -j set a size 3000
-valid buffers kallocctl -j check
-valid buffers kallocctl -j check a
+json_valid buffers kallocctl -p list
+json_valid buffers kallocctl -j set a size 3000
+json_valid buffers kallocctl -j check
+json_valid buffers kallocctl -j check a
 assert_eq "$(jq -c '.[0].damaged' <<< "$out")" '[]' "damaged of an intact buffer"
 kill "$held"
 wait "$held" 2> /dev/null
 
 step "contents and owners: write, read, flush"
-valid write kallocctl -j write a offset 10 data hello
-valid read kallocctl -j read a offset 10 length 5
+json_valid write kallocctl -j write a offset 10 data hello
+json_valid read kallocctl -j read a offset 10 length 5
 assert_eq "$(jq -r .hex <<< "$out")" 68656c6c6f "read -j hex"
-valid flush kallocctl -j flush owner tests
+json_valid flush kallocctl -j flush owner tests
 
 step "policies and stats"
-valid policies kallocctl -j policy show
-valid policies kallocctl -j policy show slab
+json_valid policies kallocctl -j policy show
+json_valid policies kallocctl -j policy show slab
 assert_eq "$(jq length <<< "$out")" 1 "policy show slab: an array of one"
-valid policy-set kallocctl -j policy set slab
-valid policy-set kallocctl -j policy set kmalloc migrate
+json_valid policy-set kallocctl -j policy set slab
+json_valid policy-set kallocctl -j policy set kmalloc migrate
 expect_ok kallocctl alloc s 4K policy tlsf
-valid stats kallocctl -j stats
-valid stats kallocctl -j stats show tlsf
-valid stats kallocctl -p stats
+json_valid stats kallocctl -j stats
+json_valid stats kallocctl -j stats show tlsf
+json_valid stats kallocctl -p stats
 
 step "errors: one object on stdout, the same message on stderr"
 valid_error 2 kallocctl -j alloc x 12Q

@@ -52,12 +52,11 @@ assert_eq "$rc" 0 "exit status"
 assert_eq "$(jq -sc '[.[] | .[0].name]' <<< "$out")" '["b1","b2"]' "JSON lines"
 
 step "-j: the error object of the failed line names FILE and LINE (docs/schema)"
-CHECK=$(dirname "$KALLOC_VM_LIB")/json-check
 printf 'list\nfree nosuch\nlist\n' > "$T/batch"
 run kallocctl -j -batch "$T/batch"
 assert_eq "$rc" 1 "exit status of the failed batch"
-"$CHECK" --lines buffers <<< "$(head -n 1 <<< "$out")" || fail "batch: list"
-"$CHECK" error <<< "$(tail -n 1 <<< "$out")" || fail "batch: the error object"
+"$JSON_CHECK" --lines buffers <<< "$(head -n 1 <<< "$out")" || fail "batch: list"
+"$JSON_CHECK" error <<< "$(tail -n 1 <<< "$out")" || fail "batch: the error object"
 assert_eq "$(tail -n 1 <<< "$out" | jq -c '[.file, .line]')" "[\"$T/batch\",2]" \
 	"the failed line in the error object"
 assert_eq "$(wc -l <<< "$out")" 2 "batch output lines (stopped at line 2)"

@@ -13,32 +13,21 @@
 # shellcheck source=../lib.sh
 . "$KALLOC_VM_LIB"
 
-CHECK=$(dirname "$KALLOC_VM_LIB")/json-check
-
-# valid SCHEMA CMD...: CMD succeeds, its stdout validates against SCHEMA.
-valid() {
-	local schema=$1
-
-	shift
-	expect_ok "$@"
-	"$CHECK" "$schema" <<< "$out" || fail "'$*' does not match $schema.json"
-}
-
 fresh_module
 
 step "meminfo"
-valid meminfo kallocctl -j meminfo
+json_valid meminfo kallocctl -j meminfo
 assert_eq "$(jq -c '[.addresses, (.segments | length > 0), (.zones | length > 0)]' <<< "$out")" \
 	'[true,true,true]' "root's meminfo: addresses, segments, zones"
-valid meminfo as_nobody kallocctl -j meminfo
+json_valid meminfo as_nobody kallocctl -j meminfo
 assert_eq "$(jq .addresses <<< "$out")" false "nobody's meminfo: no addresses"
 
 step "stats with the telemetry counters, bench's perf pass"
 expect_ok kallocctl stats interval 200ms
-valid stats kallocctl -j stats
+json_valid stats kallocctl -j stats
 assert_eq "$(jq -c '[.interval_ms, has("perf_produced")]' <<< "$out")" \
 	'[200,true]' "the telemetry keys"
-valid bench kallocctl -j bench run scenario uniform ops 100 perf
+json_valid bench kallocctl -j bench run scenario uniform ops 100 perf
 assert_eq "$(jq -c '[.[].perf] | unique' <<< "$out")" '[false,true]' \
 	"a pass without records and one with"
 
@@ -59,7 +48,7 @@ poll 20 grep -q '"type":"perf"' "$T/mon.ndjson" || fail "no perf line"
 poll 10 grep -q '"type":"buffer_del"' "$T/mon.ndjson" || fail "no buffer_del"
 monitor_stop
 assert_eq "$rc" 0 "the monitor's exit status"
-"$CHECK" --lines monitor "$T/mon.ndjson" ||
+"$JSON_CHECK" --lines monitor "$T/mon.ndjson" ||
 	fail "a monitor line does not match monitor.json"
 # At least these types were validated (a gap or an overrun may add more).
 assert_eq "$(jq -s -r '[.[].type] | unique as $seen |
@@ -72,18 +61,18 @@ assert_eq "$(jq -r 'select(has("time") | not) | .type' "$T/mon.ndjson")" "" \
 step "plan check, diff and apply (kallocd's plan language)"
 printf 'buffer pj0 size 4K policy slab\nalloc pjtaken 8K\nstats interval 500ms\n' \
 	> "$T/js.plan"
-valid plan-check kallocctl -j plan check "$T/js.plan"
+json_valid plan-check kallocctl -j plan check "$T/js.plan"
 printf 'buffer bad size 12Q\n' > "$T/bad.plan"
 run kallocctl -j plan check "$T/bad.plan"
 assert_eq "$rc" 1 "exit status of check with errors"
-"$CHECK" plan-check <<< "$out" || fail "check's errors do not match plan-check.json"
+"$JSON_CHECK" plan-check <<< "$out" || fail "check's errors do not match plan-check.json"
 run kallocctl -j plan diff "$T/js.plan"
 assert_eq "$rc" 4 "exit status of diff with changes"
-"$CHECK" plan-changes <<< "$out" || fail "diff does not match plan-changes.json"
+"$JSON_CHECK" plan-changes <<< "$out" || fail "diff does not match plan-changes.json"
 expect_ok kallocctl alloc pjtaken 8K
 run kallocctl -j plan apply "$T/js.plan"
 assert_eq "$rc" 1 "exit status of apply with a conflict"
-"$CHECK" plan-changes <<< "$out" || fail "apply does not match plan-changes.json"
+"$JSON_CHECK" plan-changes <<< "$out" || fail "apply does not match plan-changes.json"
 assert_eq "$(jq -r '[.changes[].op] | sort | join(" ")' <<< "$out")" \
 	"change conflict create" "apply's changes"
 expect_ok kallocctl free pj0

@@ -379,6 +379,9 @@ void kc_parse_vdev(const struct nlmsghdr *n, struct kc_vdev *v)
 	U(dma_length, KALLOC_VDEV_A_DMA_LENGTH);
 	U(dma_bytes, KALLOC_VDEV_A_DMA_BYTES);
 	U(dma_error, KALLOC_VDEV_A_DMA_ERROR);
+	U(dma_buffer, KALLOC_VDEV_A_DMA_BUFFER);
+	U(dma_offset, KALLOC_VDEV_A_DMA_OFFSET);
+	U(dma_dev_offset, KALLOC_VDEV_A_DMA_DEV_OFFSET);
 #undef U
 }
 

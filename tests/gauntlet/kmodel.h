@@ -77,6 +77,8 @@ struct kc_vdev {
 	uint64_t timer_ns, irq_count, irq_unacked, dma_completed, dma_failed;
 	uint64_t dma_seq;	/* the last transfer's (0: none since a RESET) */
 	uint32_t dma_direction, dma_length, dma_bytes, dma_error;
+	uint32_t dma_buffer, dma_dev_offset;	/* a VDEV_DMA reply's */
+	uint64_t dma_offset;
 };
 
 /* Parses a device message (VDEV_NEW/GET/SET/DMA). */

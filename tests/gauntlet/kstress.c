@@ -192,54 +192,6 @@ static bool family_gone(int err)
 /* ---- VDEV_* messages (small helpers of our own) ------------------------------------ */
 
 /* What kstress reads of a VDEV_* reply or event. */
-struct vdev_msg {
-	char name[KALLOC_NAME_MAX];
-	char owner[KALLOC_OWNER_MAX];
-	uint32_t id, size, status, direction, buffer, dev_offset, length, bytes, error;
-	uint64_t irq_count, completed, failed, seq, offset;
-};
-
-static uint64_t vattr(struct nlattr **tb, int type)
-{
-	return tb[type] ? gnl_get_uint(tb[type]) : 0;
-}
-
-static void vstr(char *out, size_t outlen, const struct nlattr *a)
-{
-	int len = a ? gnl_attr_len(a) : 0;
-
-	if (len >= (int)outlen)
-		len = (int)outlen - 1;
-	memcpy(out, a ? gnl_attr_data(a) : "", len > 0 ? len : 0);
-	out[len > 0 ? len : 0] = 0;
-}
-
-static void vdev_parse(const struct nlmsghdr *n, struct vdev_msg *v)
-{
-	struct nlattr *tb[KALLOC_VDEV_A_MAX + 1], *a;
-	int len;
-
-	memset(v, 0, sizeof(*v));
-	a = gnl_msg_attrs(n, 0, &len);
-	gnl_parse(tb, KALLOC_VDEV_A_MAX, a, len);
-	vstr(v->name, sizeof(v->name), tb[KALLOC_VDEV_A_NAME]);
-	vstr(v->owner, sizeof(v->owner), tb[KALLOC_VDEV_A_OWNER]);
-	v->id = (uint32_t)vattr(tb, KALLOC_VDEV_A_ID);
-	v->size = (uint32_t)vattr(tb, KALLOC_VDEV_A_SIZE);
-	v->status = (uint32_t)vattr(tb, KALLOC_VDEV_A_STATUS);
-	v->irq_count = vattr(tb, KALLOC_VDEV_A_IRQ_COUNT);
-	v->completed = vattr(tb, KALLOC_VDEV_A_DMA_COMPLETED);
-	v->failed = vattr(tb, KALLOC_VDEV_A_DMA_FAILED);
-	v->seq = vattr(tb, KALLOC_VDEV_A_DMA_SEQ);
-	v->direction = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_DIRECTION);
-	v->buffer = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_BUFFER);
-	v->offset = vattr(tb, KALLOC_VDEV_A_DMA_OFFSET);
-	v->dev_offset = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_DEV_OFFSET);
-	v->length = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_LENGTH);
-	v->bytes = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_BYTES);
-	v->error = (uint32_t)vattr(tb, KALLOC_VDEV_A_DMA_ERROR);
-}
-
 static bool ours(const char *name, const char *owner)
 {
 	return !strncmp(name, opt.prefix, strlen(opt.prefix)) && !strcmp(owner, "stress");
@@ -268,7 +220,7 @@ static void monitor_handle(struct kc *c, const struct nlmsghdr *n)
 {
 	const struct genlmsghdr *g = NLMSG_DATA(n);
 	struct nlattr *tb[KALLOC_PERF_A_MAX + 1], *a;
-	struct vdev_msg v;
+	struct kc_vdev v;
 	struct kc_buf b;
 	int len;
 
@@ -301,7 +253,7 @@ static void monitor_handle(struct kc *c, const struct nlmsghdr *n)
 	case KALLOC_CMD_VDEV_NEW:
 	case KALLOC_CMD_VDEV_DEL:
 	case KALLOC_CMD_VDEV_DMA:
-		vdev_parse(n, &v);
+		kc_parse_vdev(n, &v);
 		mres->events_vdev++;
 		if (!ours(v.name, v.owner))
 			break;
@@ -420,7 +372,7 @@ static int cookie_kind(const struct gnl_reply *r)
 /* ---- a worker's virtual device (its op and its end) ------------------------------ */
 
 /* Sends m (and frees it); parses the first reply message into out, if any. */
-static int vdev_send(struct kc *c, struct gnl_msg *m, struct vdev_msg *out,
+static int vdev_send(struct kc *c, struct gnl_msg *m, struct kc_vdev *out,
 		     struct gnl_reply *r)
 {
 	struct nlmsghdr *n;
@@ -433,7 +385,7 @@ static int vdev_send(struct kc *c, struct gnl_msg *m, struct vdev_msg *out,
 	if (!err && out && !n)
 		return -EBADMSG;
 	if (!err && out)
-		vdev_parse(n, out);
+		kc_parse_vdev(n, out);
 	return err;
 }
 
@@ -450,7 +402,7 @@ static struct gnl_msg *vdev_msg_new(struct kc *c, uint8_t cmd, const char *name)
 
 /* VDEV_DMA with WAIT: out is the device as the transfer left it. */
 static int vdev_dma(struct kc *c, const char *name, uint32_t dir, uint32_t buffer,
-		    uint64_t off, uint32_t dev_off, uint32_t len, struct vdev_msg *out,
+		    uint64_t off, uint32_t dev_off, uint32_t len, struct kc_vdev *out,
 		    struct gnl_reply *r)
 {
 	struct gnl_msg *m = vdev_msg_new(c, KALLOC_CMD_VDEV_DMA, name);
@@ -479,7 +431,7 @@ static int vdev_create(struct kc *c, struct vdev *d, int idx, uint64_t *rs,
 		       struct proc_result *res, struct gnl_reply *r)
 {
 	struct gnl_msg *m;
-	struct vdev_msg v;
+	struct kc_vdev v;
 	int err;
 
 	d->size = 4096 + (uint32_t)(rng_next(rs) % (12 * 1024 + 1));
@@ -496,7 +448,7 @@ static int vdev_create(struct kc *c, struct vdev *d, int idx, uint64_t *rs,
 		return err;
 	d->created = true;
 	res->vdevs_created++;
-	if (v.size != d->size || strcmp(v.name, d->name) || !v.id || v.completed ||
+	if (v.size != d->size || strcmp(v.name, d->name) || !v.id || v.dma_completed ||
 	    v.irq_count) {
 		proc_error(res, "vdev new %s: reply says id %u name %s size %u", d->name,
 			   v.id, v.name, v.size);
@@ -520,7 +472,7 @@ static int vdev_transfer(struct kc *c, struct vdev *d, uint32_t dir, struct live
 {
 	uint64_t room = l->size - off < d->size - dev_off ? l->size - off : d->size - dev_off;
 	uint32_t want = len ? len : (uint32_t)room;
-	struct vdev_msg v;
+	struct kc_vdev v;
 	int err;
 
 	err = vdev_dma(c, d->name, dir, l->id, off, dev_off, len, &v, r);
@@ -529,15 +481,15 @@ static int vdev_transfer(struct kc *c, struct vdev *d, uint32_t dir, struct live
 		return err;
 	}
 	d->seq++;
-	if (v.seq != d->seq || v.error || v.bytes != want || v.length != want ||
-	    v.buffer != l->id || v.direction != dir || v.offset != off ||
-	    v.dev_offset != dev_off || v.completed != d->seq) {
+	if (v.dma_seq != d->seq || v.dma_error || v.dma_bytes != want || v.dma_length != want ||
+	    v.dma_buffer != l->id || v.dma_direction != dir || v.dma_offset != off ||
+	    v.dma_dev_offset != dev_off || v.dma_completed != d->seq) {
 		d->trusted = false;
 		proc_error(res, "dma %s %s %s [%llu, +%u) at %u: reply says seq %llu of %llu, error %u, %u of %u bytes, %llu completed",
 			   dir == KALLOC_VDEV_DMA_TO_DEVICE ? "to" : "from", d->name, l->name,
-			   (unsigned long long)off, want, dev_off, (unsigned long long)v.seq,
-			   (unsigned long long)d->seq, v.error, v.bytes, v.length,
-			   (unsigned long long)v.completed);
+			   (unsigned long long)off, want, dev_off, (unsigned long long)v.dma_seq,
+			   (unsigned long long)d->seq, v.dma_error, v.dma_bytes, v.dma_length,
+			   (unsigned long long)v.dma_completed);
 		return 0;
 	}
 	if (dir == KALLOC_VDEV_DMA_TO_DEVICE) {
@@ -637,7 +589,7 @@ static int vdev_readback(struct kc *c, struct vdev *d, int idx, struct proc_resu
 static int vdev_finish(struct kc *c, struct vdev *d, int idx, struct proc_result *res,
 		       uint32_t *my_ids, uint8_t *buf, struct gnl_reply *r)
 {
-	struct vdev_msg v;
+	struct kc_vdev v;
 	int err;
 
 	if (!d->created)
@@ -651,13 +603,13 @@ static int vdev_finish(struct kc *c, struct vdev *d, int idx, struct proc_result
 	if (err)
 		return err;
 	/* Every transfer ended (WAIT), each raising one interrupt; no timer. */
-	res->dma_kernel += v.completed;
-	res->dma_kernel_failed += v.failed;
-	if (v.completed != d->seq || v.failed || v.irq_count != d->seq || v.seq != d->seq)
+	res->dma_kernel += v.dma_completed;
+	res->dma_kernel_failed += v.dma_failed;
+	if (v.dma_completed != d->seq || v.dma_failed || v.irq_count != d->seq || v.dma_seq != d->seq)
 		proc_error(res, "vdev %s: %llu transfers completed, %llu failed, %llu interrupts, last seq %llu; the process made %llu",
-			   d->name, (unsigned long long)v.completed,
-			   (unsigned long long)v.failed, (unsigned long long)v.irq_count,
-			   (unsigned long long)v.seq, (unsigned long long)d->seq);
+			   d->name, (unsigned long long)v.dma_completed,
+			   (unsigned long long)v.dma_failed, (unsigned long long)v.irq_count,
+			   (unsigned long long)v.dma_seq, (unsigned long long)d->seq);
 	err = vdev_send(c, vdev_msg_new(c, KALLOC_CMD_VDEV_DEL, d->name), NULL, r);
 	if (err)
 		return err;
@@ -1055,7 +1007,7 @@ static long vdevs_left(struct kc *c)
 	struct gnl_msg *m = malloc(sizeof(*m));
 	struct gnl_reply r;
 	struct nlmsghdr *n;
-	struct vdev_msg v;
+	struct kc_vdev v;
 	long left = 0;
 	int err;
 
@@ -1066,7 +1018,7 @@ static long vdevs_left(struct kc *c)
 	err = kc_req(c, m, &r);
 	free(m);
 	for (n = NULL; !err && (n = gnl_reply_next(&r, n));) {
-		vdev_parse(n, &v);
+		kc_parse_vdev(n, &v);
 		left += ours(v.name, v.owner);
 	}
 	gnl_reply_free(&r);
